@@ -1,0 +1,363 @@
+/* cap.c - capture sources (libpcap offline and live) and the packet pipeline:
+ * decode -> flow table -> nDPI (until classified) -> TCP reassembly ->
+ * dissector -> events. See cap.h.
+ */
+#include "config.h"
+
+#include "capture/cap.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CAP_FILE_BUFFER (1u << 20) /* stdio buffer for offline reads */
+#define CAP_LIVE_TIMEOUT_MS 250
+#define CAP_PROGRESS_EVERY 65536   /* packets between progress clock checks */
+
+void cap_config_defaults(struct cap_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->max_flows = 300000;
+	c->tcp_est_timeout_s = 3600;
+	c->tcp_short_timeout_s = 60;
+	c->udp_timeout_s = 120;
+	c->reasm_memcap_bytes = (size_t)64 << 20;
+	c->reasm_dir_cap_bytes = 256u << 10;
+	c->dis_buf_memcap_bytes = (size_t)64 << 20;
+	c->ndpi_slots = 32768;
+	c->snaplen = 262144;
+	c->promisc = 1;
+	c->buffer_mib = 64;
+}
+
+/* ---- glue between reassembly, dissectors and the flow table ---- */
+
+struct stream_ctx {
+	struct cap_engine *e;
+	struct flow *f;
+	uint64_t ts_us;
+};
+
+static void on_stream_data(void *user, int dir, const uint8_t *data, size_t len)
+{
+	struct stream_ctx *sc = user;
+	dis_stream_data(&sc->e->dr, sc->f, dir, data, len, sc->ts_us);
+}
+
+static void on_stream_gap(void *user, int dir, uint32_t len)
+{
+	struct stream_ctx *sc = user;
+	dis_stream_gap(&sc->e->dr, sc->f, dir, len, sc->ts_us);
+}
+
+static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
+{
+	struct cap_engine *e = user;
+	struct stream_ctx sc = { e, f, f->last_us };
+	struct reasm_cb cb = { on_stream_data, on_stream_gap, &sc };
+	if (f->dis) {
+		reasm_flush(&e->rp, &f->rs[0], 0, &cb);
+		reasm_flush(&e->rp, &f->rs[1], 1, &cb);
+	}
+	reasm_release(&e->rp, &f->rs[0]);
+	reasm_release(&e->rp, &f->rs[1]);
+	dis_flow_end(&e->dr, f, f->last_us);
+	if (e->nd)
+		dis_ndpi_finish(e->nd, f);
+	if (e->sinks.flow)
+		e->sinks.flow(e->sinks.user, f, why);
+}
+
+static void on_event(void *user, const struct dis_event *ev)
+{
+	struct cap_engine *e = user;
+	if (e->sinks.event)
+		e->sinks.event(e->sinks.user, ev);
+}
+
+int cap_engine_init(struct cap_engine *e, const struct cap_config *cfg,
+		    const struct cap_sinks *sinks, char *errbuf, size_t errlen)
+{
+	memset(e, 0, sizeof(*e));
+	e->cfg = *cfg;
+	if (sinks)
+		e->sinks = *sinks;
+	e->dlt = -1;
+	struct flow_config fc = { cfg->max_flows, cfg->tcp_est_timeout_s, cfg->tcp_short_timeout_s,
+				  cfg->udp_timeout_s };
+	if (flow_table_init(&e->ft, &fc, on_flow_end, e, errbuf, errlen) < 0)
+		return -1;
+	if (reasm_pool_init(&e->rp, cfg->reasm_memcap_bytes, cfg->reasm_dir_cap_bytes,
+			    16u << 20, errbuf, errlen) < 0)
+		goto fail_flow;
+	if (dis_runtime_init(&e->dr, cfg->max_flows, cfg->dis_buf_memcap_bytes, on_event, e,
+			     errbuf, errlen) < 0)
+		goto fail_reasm;
+	if (cfg->ndpi_slots) {
+		e->nd = dis_ndpi_new(cfg->ndpi_slots, errbuf, errlen);
+		if (!e->nd)
+			goto fail_dis;
+	}
+	return 0;
+fail_dis:
+	dis_runtime_destroy(&e->dr);
+fail_reasm:
+	reasm_pool_destroy(&e->rp);
+fail_flow:
+	flow_table_destroy(&e->ft);
+	return -1;
+}
+
+void cap_engine_finish(struct cap_engine *e)
+{
+	flow_end_all(&e->ft);
+}
+
+void cap_engine_destroy(struct cap_engine *e)
+{
+	dis_ndpi_free(e->nd);
+	e->nd = NULL;
+	dis_runtime_destroy(&e->dr);
+	reasm_pool_destroy(&e->rp);
+	flow_table_destroy(&e->ft);
+}
+
+void cap_engine_packet(struct cap_engine *e, uint64_t ts_us, const uint8_t *frame, uint32_t caplen,
+		       uint32_t wirelen)
+{
+	struct dec_pkt p;
+
+	e->cs.packets++;
+	e->cs.bytes += wirelen;
+	if (!e->cs.first_us || ts_us < e->cs.first_us)
+		e->cs.first_us = ts_us;
+	if (ts_us >= e->now_us) {
+		e->now_us = ts_us;
+		uint64_t s = ts_us / 1000000u;
+		if (s != e->last_expire_s) {
+			e->last_expire_s = s;
+			flow_expire(&e->ft, ts_us);
+		}
+	} else {
+		e->cs.time_backwards++;
+	}
+	e->cs.last_us = e->now_us;
+
+	enum dec_result r = dec_packet(e->dlt, frame, caplen, wirelen, ts_us, &p, &e->ds);
+	if (r != DEC_TCP && r != DEC_UDP)
+		return;
+
+	int dir;
+	struct flow *f = flow_packet(&e->ft, &p, &dir);
+	if (!f)
+		return;
+	if (e->nd && !f->ndpi.done)
+		dis_ndpi_packet(e->nd, f, frame + p.l3_off, p.l3_len, ts_us);
+
+	if (r != DEC_TCP)
+		return;
+	if (!f->dis && f->dis_gave_up) {
+		/* No dissector wants this stream: skip reassembly entirely. */
+		if (f->rs[0].held_head != REASM_NONE || f->rs[1].held_head != REASM_NONE) {
+			reasm_release(&e->rp, &f->rs[0]);
+			reasm_release(&e->rp, &f->rs[1]);
+		}
+		e->cs.reasm_skipped++;
+		return;
+	}
+	struct stream_ctx sc = { e, f, ts_us };
+	struct reasm_cb cb = { on_stream_data, on_stream_gap, &sc };
+	if ((p.tcp_flags & DEC_TCP_ACK) && f->rs[!dir].held_head != REASM_NONE)
+		reasm_ack(&e->rp, &f->rs[!dir], !dir, p.ack, &cb);
+	if (p.payload_wire_len || (p.tcp_flags & (DEC_TCP_SYN | DEC_TCP_FIN | DEC_TCP_RST)))
+		reasm_segment(&e->rp, &f->rs[dir], dir, p.seq, p.tcp_flags, frame + p.payload_off,
+			      p.payload_len, p.payload_wire_len, &cb);
+}
+
+/* ---- offline ---- */
+
+static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct cap_engine *e = (struct cap_engine *)user;
+	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+	cap_engine_packet(e, ts, bytes, h->caplen, h->len);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_line(struct cap_engine *e, FILE *fp, double t0, uint64_t pkts0, int final)
+{
+	double dt = mono_now() - t0;
+	long pos = ftell(fp);
+	uint64_t done = e->progress_done_bytes + (pos > 0 ? (uint64_t)pos : 0);
+	double pct = e->progress_total_bytes ? 100.0 * (double)done / (double)e->progress_total_bytes : 0;
+	if (pct > 100)
+		pct = 100;
+	double pps = dt > 0 ? (double)(e->cs.packets - pkts0) / dt : 0;
+	fprintf(stderr, "\rzonewatch: %5.1f%%  %llu/%llu MiB  %llu packets  %.2f Mpps  %llu flows active%s",
+		pct, (unsigned long long)(done >> 20),
+		(unsigned long long)(e->progress_total_bytes >> 20),
+		(unsigned long long)e->cs.packets, pps / 1e6, (unsigned long long)e->ft.st.active,
+		final ? "\n" : "   ");
+}
+
+static int set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask, char *errbuf,
+		      size_t errlen)
+{
+	struct bpf_program prog;
+	if (!filter || !*filter)
+		return 0;
+	if (pcap_compile(p, &prog, filter, 1, netmask) < 0) {
+		snprintf(errbuf, errlen, "BPF filter '%s': %s", filter, pcap_geterr(p));
+		return -1;
+	}
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "BPF filter '%s': %s", filter, pcap_geterr(p));
+		return -1;
+	}
+	return 0;
+}
+
+int cap_read_file(struct cap_engine *e, const char *path, char *errbuf, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	int rc = 0;
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!fp) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		e->cs.files_failed++;
+		return -1;
+	}
+	/* libpcap reads files in small chunks by default; a large stdio buffer
+	 * makes offline replay markedly faster. */
+	setvbuf(fp, NULL, _IOFBF, CAP_FILE_BUFFER);
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (!p) {
+		snprintf(errbuf, errlen, "%s: not a pcap or pcapng file we can read: %s", path, perr);
+		if (fp != stdin)
+			fclose(fp);
+		e->cs.files_failed++;
+		return -1;
+	}
+	int dlt = pcap_datalink(p);
+	if (!dec_linktype_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		snprintf(errbuf, errlen, "%s: link type %s (%d) is not supported; its packets are counted only",
+			 path, name ? name : "?", dlt);
+		rc = 1;
+	}
+	e->dlt = dlt;
+	if (set_filter(p, e->cfg.bpf_filter, PCAP_NETMASK_UNKNOWN, errbuf, errlen) < 0) {
+		pcap_close(p);
+		e->cs.files_failed++;
+		return -1;
+	}
+	e->cs.files++;
+
+	double t0 = mono_now(), last = t0;
+	uint64_t pkts0 = e->cs.packets;
+	for (;;) {
+		int n = pcap_dispatch(p, CAP_PROGRESS_EVERY, pcap_cb, (u_char *)e);
+		if (n == PCAP_ERROR) {
+			/* Damaged file: what came before the damage was processed. */
+			snprintf(errbuf, errlen, "%s: read error after %llu packets: %s", path,
+				 (unsigned long long)e->cs.packets, pcap_geterr(p));
+			e->cs.read_errors++;
+			rc = 1;
+			break;
+		}
+		if (n == 0 || n == PCAP_ERROR_BREAK || e->stop)
+			break;
+		if (e->progress) {
+			double now = mono_now();
+			if (now - last >= 0.5) {
+				last = now;
+				progress_line(e, fp, t0, pkts0, 0);
+			}
+		}
+	}
+	if (e->progress && mono_now() - t0 >= 0.5)
+		progress_line(e, fp, t0, pkts0, 1);
+	long pos = ftell(fp);
+	if (pos > 0)
+		e->progress_done_bytes += (uint64_t)pos;
+	pcap_close(p); /* closes fp */
+	return rc;
+}
+
+/* ---- live ---- */
+
+int cap_live(struct cap_engine *e, const char *iface, void (*on_tick)(struct cap_engine *e),
+	     char *errbuf, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, perr);
+	if (!p) {
+		snprintf(errbuf, errlen, "%s: %s", iface, perr);
+		return -1;
+	}
+	pcap_set_snaplen(p, e->cfg.snaplen);
+	pcap_set_promisc(p, e->cfg.promisc);
+	pcap_set_timeout(p, CAP_LIVE_TIMEOUT_MS);
+	if (e->cfg.buffer_mib > 0)
+		pcap_set_buffer_size(p, e->cfg.buffer_mib << 20);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		snprintf(errbuf, errlen, "%s: %s%s", iface, pcap_statustostr(rc),
+			 rc == PCAP_ERROR_PERM_DENIED ?
+				 " (capturing needs root or CAP_NET_RAW and CAP_NET_ADMIN)" :
+				 rc == PCAP_ERROR_NO_SUCH_DEVICE ? "" : "");
+		if (rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED) {
+			size_t l = strlen(errbuf);
+			snprintf(errbuf + l, errlen - l, ": %s", pcap_geterr(p));
+		}
+		pcap_close(p);
+		return -1;
+	}
+	e->dlt = pcap_datalink(p);
+	if (!dec_linktype_supported(e->dlt)) {
+		snprintf(errbuf, errlen, "%s: link type %d is not supported", iface, e->dlt);
+		pcap_close(p);
+		return -1;
+	}
+	bpf_u_int32 net = 0, mask = PCAP_NETMASK_UNKNOWN;
+	if (pcap_lookupnet(iface, &net, &mask, perr) < 0)
+		mask = PCAP_NETMASK_UNKNOWN;
+	if (set_filter(p, e->cfg.bpf_filter, mask, errbuf, errlen) < 0) {
+		pcap_close(p);
+		return -1;
+	}
+	e->cs.files++;
+	while (!e->stop) {
+		int n = pcap_dispatch(p, -1, pcap_cb, (u_char *)e);
+		if (n == PCAP_ERROR) {
+			snprintf(errbuf, errlen, "%s: capture failed: %s", iface, pcap_geterr(p));
+			pcap_close(p);
+			return -1;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		struct pcap_stat ps;
+		if (pcap_stats(p, &ps) == 0) {
+			e->cs.pcap_recv = ps.ps_recv;
+			e->cs.pcap_drop = ps.ps_drop;
+			e->cs.pcap_ifdrop = ps.ps_ifdrop;
+		}
+		if (on_tick)
+			on_tick(e);
+	}
+	pcap_close(p);
+	return 0;
+}

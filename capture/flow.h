@@ -1,0 +1,156 @@
+/* flow.h - bidirectional flow table with a fixed memory budget.
+ *
+ * Flows are keyed by the symmetric 5-tuple plus the outer VLAN id: the lower
+ * (address, port) endpoint is stored first, so both directions find the same
+ * entry. All entries are allocated up front (max_flows); the hash is seeded at
+ * start-up. Three LRU lists, one per idle-timeout class, give O(1) expiry and
+ * eviction: when the table is full the least recently used flow of all three
+ * lists is ended early (reason "evicted") and counted.
+ *
+ * Direction 0 is "from the initiator" (the side that sent the SYN, or the
+ * sender of the first packet seen when the handshake was not captured), 1 is
+ * "from the responder".
+ */
+#ifndef ZW_FLOW_H
+#define ZW_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/dec.h"
+#include "capture/reasm.h"
+
+#define FLOW_NONE UINT32_MAX
+
+enum flow_lru {
+	FLOW_LRU_TCP_EST,   /* TCP with data or handshake done, or picked up midstream */
+	FLOW_LRU_TCP_SHORT, /* TCP opening (SYN only) or closing/closed */
+	FLOW_LRU_UDP,       /* UDP */
+	FLOW_LRU__COUNT
+};
+
+enum flow_tcp_state {
+	FLOW_TCP_NEW,         /* SYN seen, no answer yet */
+	FLOW_TCP_ESTABLISHED, /* handshake seen, or midstream pickup */
+	FLOW_TCP_CLOSING,     /* FIN from one side */
+	FLOW_TCP_CLOSED,      /* FIN from both sides, or RST */
+};
+
+enum flow_end_reason {
+	FLOW_END_IDLE,    /* idle timeout */
+	FLOW_END_CLOSED,  /* TCP closed and the close timeout passed */
+	FLOW_END_EVICTED, /* table full: least recently used flow ended early */
+	FLOW_END_REUSED,  /* a new SYN reused the 5-tuple of a closed flow */
+	FLOW_END_EXIT,    /* end of input or shutdown */
+};
+
+struct flow_key {
+	uint8_t addr[2][16]; /* [0] is the lower endpoint */
+	uint16_t port[2];
+	uint16_t vlan_id;
+	uint8_t l4_proto;
+	uint8_t ip_ver;
+};
+
+/* nDPI classification state carried by the flow (filled by dissectors/). */
+struct flow_ndpi {
+	uint64_t risk;        /* ndpi_risk bitmap */
+	uint32_t slot;        /* classifier slot while classifying, FLOW_NONE otherwise */
+	uint16_t master, app; /* nDPI protocol ids */
+	uint16_t category;
+	uint8_t pkts;         /* packets given to nDPI */
+	uint8_t done;         /* classification finished */
+};
+
+struct dis_flow; /* dissectors/dis.h */
+
+struct flow {
+	struct flow_key key;
+	uint32_t hnext;          /* hash chain */
+	uint32_t lru_prev, lru_next;
+	uint8_t lru;             /* enum flow_lru */
+	uint8_t tcp_state;       /* enum flow_tcp_state */
+	uint8_t init_is_lo;      /* initiator is key endpoint 0 */
+	uint8_t in_use;
+	uint8_t tcp_flags[2];    /* OR of TCP flags seen per direction */
+	uint8_t syn_seen;        /* handshake seen (initiator known for sure) */
+	uint8_t fin_seen;        /* bit per direction */
+	uint64_t id;             /* 1, 2, ... in creation order */
+	uint64_t first_us, last_us;
+	uint64_t pkts[2];
+	uint64_t bytes[2];       /* IP bytes on the wire per direction */
+	uint64_t payload_bytes[2];
+	struct flow_ndpi ndpi;
+	struct dis_flow *dis;    /* attached dissector, NULL if none */
+	uint8_t dis_proto;       /* registry index + 1 of the dissector, kept after
+				  * the flow ends; 0 if none or rejected */
+	uint8_t dis_confirmed;   /* it parsed a good PDU in both directions */
+	uint8_t probe_tries[2];  /* payload chunks offered to the probes */
+	uint8_t dis_gave_up;     /* no dissector matched */
+	struct reasm_dir rs[2];
+};
+
+struct flow_config {
+	uint32_t max_flows;
+	uint32_t tcp_est_timeout_s;
+	uint32_t tcp_short_timeout_s;
+	uint32_t udp_timeout_s;
+};
+
+struct flow_stats {
+	uint64_t created;
+	uint64_t ended[FLOW_END_EXIT + 1];
+	uint64_t active;
+	uint64_t max_active;
+	uint64_t tcp_midstream; /* TCP flows whose handshake was not seen */
+};
+
+/* Called for every flow that ends, before its entry is reused. */
+typedef void (*flow_end_fn)(void *user, struct flow *f, enum flow_end_reason why);
+
+struct flow_table {
+	struct flow *flows;
+	uint32_t *buckets;
+	uint32_t bucket_mask;
+	uint32_t cap;
+	uint32_t bump;      /* entries never used: [bump, cap) */
+	uint32_t free_head; /* recycled entries, chained through hnext */
+	uint32_t lru_head[FLOW_LRU__COUNT], lru_tail[FLOW_LRU__COUNT];
+	uint64_t timeout_us[FLOW_LRU__COUNT];
+	uint64_t seed;
+	uint64_t next_id;
+	flow_end_fn on_end;
+	void *on_end_user;
+	struct flow_stats st;
+};
+
+int flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_end_fn on_end,
+		    void *user, char *errbuf, size_t errlen) __attribute__((warn_unused_result));
+void flow_table_destroy(struct flow_table *t);
+
+/* Finds or creates the flow of a decoded TCP/UDP packet and accounts the
+ * packet to it. *dir receives the packet's direction (0 from initiator). May
+ * end other flows (eviction, port reuse) through the callback. Returns NULL
+ * only if max_flows is 0. */
+struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir);
+
+/* Ends flows idle past their timeout at time now_us. Returns the count. */
+uint32_t flow_expire(struct flow_table *t, uint64_t now_us);
+
+/* Ends every active flow in creation order (deterministic output). */
+void flow_end_all(struct flow_table *t);
+
+/* Address/port of the initiator (dir 0) or responder (dir 1). */
+static inline const uint8_t *flow_addr(const struct flow *f, int dir)
+{
+	return f->key.addr[(dir == 0) == (f->init_is_lo != 0) ? 0 : 1];
+}
+static inline uint16_t flow_port(const struct flow *f, int dir)
+{
+	return f->key.port[(dir == 0) == (f->init_is_lo != 0) ? 0 : 1];
+}
+
+const char *flow_end_reason_name(enum flow_end_reason r);
+const char *flow_tcp_state_name(enum flow_tcp_state s);
+
+#endif /* ZW_FLOW_H */

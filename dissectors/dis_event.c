@@ -1,0 +1,76 @@
+/* dis_event.c - building events field by field. */
+#include "config.h"
+
+#include "dissectors/dis_event.h"
+
+#include <string.h>
+
+static const char *const fclass_names[DIS_FC__COUNT] = {
+	[DIS_FC_READ] = "read",		  [DIS_FC_WRITE] = "write",
+	[DIS_FC_PROGRAM] = "program",	  [DIS_FC_CONTROL] = "control",
+	[DIS_FC_DIAGNOSTIC] = "diagnostic", [DIS_FC_SESSION] = "session",
+	[DIS_FC_OTHER] = "other",
+};
+
+const char *dis_fclass_name(enum dis_fclass c)
+{
+	return (unsigned)c < DIS_FC__COUNT ? fclass_names[c] : "other";
+}
+
+static struct dis_field *add(struct dis_event *ev, const char *key, uint8_t type)
+{
+	if (ev->nfields >= DIS_EV_MAX_FIELDS) {
+		ev->flags |= DIS_EV_TRUNCATED;
+		return NULL;
+	}
+	struct dis_field *f = &ev->f[ev->nfields++];
+	f->key = key;
+	f->type = type;
+	f->str_off = 0;
+	f->str_len = 0;
+	f->v.u = 0;
+	return f;
+}
+
+void dis_ev_uint(struct dis_event *ev, const char *key, uint64_t v)
+{
+	struct dis_field *f = add(ev, key, DIS_F_UINT);
+	if (f)
+		f->v.u = v;
+}
+
+void dis_ev_int(struct dis_event *ev, const char *key, int64_t v)
+{
+	struct dis_field *f = add(ev, key, DIS_F_INT);
+	if (f)
+		f->v.i = v;
+}
+
+void dis_ev_bool(struct dis_event *ev, const char *key, int v)
+{
+	struct dis_field *f = add(ev, key, DIS_F_BOOL);
+	if (f)
+		f->v.u = v != 0;
+}
+
+void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len)
+{
+	struct dis_field *f = add(ev, key, DIS_F_STR);
+	if (!f)
+		return;
+	size_t room = sizeof(ev->str) - ev->str_used;
+	if (len > room) {
+		len = room;
+		ev->flags |= DIS_EV_TRUNCATED;
+	}
+	f->str_off = ev->str_used;
+	f->str_len = (uint16_t)len;
+	if (len)
+		memcpy(ev->str + ev->str_used, s, len);
+	ev->str_used = (uint16_t)(ev->str_used + len);
+}
+
+void dis_ev_cstr(struct dis_event *ev, const char *key, const char *s)
+{
+	dis_ev_str(ev, key, s, strlen(s));
+}

@@ -1,0 +1,169 @@
+/* dis_ndpi.c - nDPI classification with a bounded pool of detection slots. */
+#include "config.h"
+
+#include "dissectors/dis_ndpi.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ndpi_api.h>
+
+struct dis_ndpi {
+	struct ndpi_detection_module_struct *mod;
+	struct ndpi_flow_struct *slots; /* slot i in use iff owner[i] != NULL */
+	struct flow **owner;
+	uint32_t *free_stack;
+	uint32_t free_top;
+	struct dis_ndpi_stats st;
+};
+
+struct dis_ndpi *dis_ndpi_new(uint32_t slots, char *errbuf, size_t errlen)
+{
+	struct dis_ndpi *n = calloc(1, sizeof(*n));
+	if (!n)
+		goto oom;
+	if (slots == 0)
+		slots = 1;
+	n->slots = calloc(slots, sizeof(struct ndpi_flow_struct));
+	n->owner = calloc(slots, sizeof(*n->owner));
+	n->free_stack = malloc(slots * sizeof(uint32_t));
+	if (!n->slots || !n->owner || !n->free_stack)
+		goto oom;
+	for (uint32_t i = 0; i < slots; i++)
+		n->free_stack[i] = slots - 1 - i;
+	n->free_top = slots;
+	n->st.slots = slots;
+
+	n->mod = ndpi_init_detection_module(ndpi_no_prefs);
+	if (!n->mod) {
+		snprintf(errbuf, errlen, "nDPI: cannot initialise the detection module");
+		dis_ndpi_free(n);
+		return NULL;
+	}
+	NDPI_PROTOCOL_BITMASK all;
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(n->mod, &all);
+	ndpi_finalize_initialization(n->mod);
+	return n;
+oom:
+	snprintf(errbuf, errlen, "nDPI: cannot allocate %u classification slots: %s", slots,
+		 strerror(errno));
+	dis_ndpi_free(n);
+	return NULL;
+}
+
+void dis_ndpi_free(struct dis_ndpi *n)
+{
+	if (!n)
+		return;
+	if (n->slots && n->owner) {
+		for (uint32_t i = 0; i < n->st.slots; i++)
+			if (n->owner[i])
+				ndpi_free_flow_data(&n->slots[i]);
+	}
+	if (n->mod)
+		ndpi_exit_detection_module(n->mod);
+	free(n->slots);
+	free(n->owner);
+	free(n->free_stack);
+	free(n);
+}
+
+static void release(struct dis_ndpi *n, struct flow *f)
+{
+	uint32_t s = f->ndpi.slot;
+	ndpi_free_flow_data(&n->slots[s]);
+	n->owner[s] = NULL;
+	n->free_stack[n->free_top++] = s;
+	n->st.slots_in_use--;
+	f->ndpi.slot = FLOW_NONE;
+}
+
+static void finish(struct dis_ndpi *n, struct flow *f, ndpi_protocol p)
+{
+	struct ndpi_flow_struct *nf = &n->slots[f->ndpi.slot];
+	f->ndpi.master = p.master_protocol;
+	f->ndpi.app = p.app_protocol;
+	f->ndpi.category = (uint16_t)p.category;
+	f->ndpi.risk = nf->risk;
+	f->ndpi.done = 1;
+	if (p.app_protocol != NDPI_PROTOCOL_UNKNOWN || p.master_protocol != NDPI_PROTOCOL_UNKNOWN)
+		n->st.flows_classified++;
+	else
+		n->st.flows_unknown++;
+	release(n, f);
+}
+
+void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		     uint64_t ts_us)
+{
+	if (f->ndpi.done)
+		return;
+	if (f->ndpi.slot == FLOW_NONE) {
+		if (n->free_top == 0) {
+			n->st.slots_exhausted++;
+			f->ndpi.done = 1;
+			return;
+		}
+		uint32_t s = n->free_stack[--n->free_top];
+		memset(&n->slots[s], 0, sizeof(struct ndpi_flow_struct));
+		n->owner[s] = f;
+		f->ndpi.slot = s;
+		if (++n->st.slots_in_use > n->st.slots_max_in_use)
+			n->st.slots_max_in_use = n->st.slots_in_use;
+	}
+	if (l3_len > 0xffff)
+		l3_len = 0xffff;
+	struct ndpi_flow_struct *nf = &n->slots[f->ndpi.slot];
+	ndpi_protocol p = ndpi_detection_process_packet(n->mod, nf, l3, (unsigned short)l3_len,
+							ts_us / 1000);
+	n->st.packets++;
+	f->ndpi.pkts++;
+	int known = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
+		    p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
+	unsigned limit = f->key.l4_proto == 6 ? DIS_NDPI_MAX_TCP_PKTS : DIS_NDPI_MAX_UDP_PKTS;
+	if (known && !ndpi_extra_dissection_possible(n->mod, nf)) {
+		finish(n, f, p);
+	} else if (f->ndpi.pkts >= limit) {
+		if (!known) {
+			uint8_t guessed = 0;
+			p = ndpi_detection_giveup(n->mod, nf, 1, &guessed);
+		}
+		finish(n, f, p);
+	}
+}
+
+void dis_ndpi_finish(struct dis_ndpi *n, struct flow *f)
+{
+	if (f->ndpi.slot == FLOW_NONE)
+		return;
+	uint8_t guessed = 0;
+	ndpi_protocol p = ndpi_detection_giveup(n->mod, &n->slots[f->ndpi.slot], 1, &guessed);
+	finish(n, f, p);
+}
+
+const char *dis_ndpi_proto_name(struct dis_ndpi *n, const struct flow_ndpi *fn, char *buf,
+				size_t len)
+{
+	ndpi_protocol p = { fn->master, fn->app, (ndpi_protocol_category_t)fn->category };
+	return ndpi_protocol2name(n->mod, p, buf, (u_int)len);
+}
+
+const char *dis_ndpi_category_name(struct dis_ndpi *n, const struct flow_ndpi *fn)
+{
+	return ndpi_category_get_name(n->mod, (ndpi_protocol_category_t)fn->category);
+}
+
+const char *dis_ndpi_risk_name(unsigned bit)
+{
+	if (bit == 0 || bit >= NDPI_MAX_RISK)
+		return NULL;
+	return ndpi_risk2str((ndpi_risk_enum)bit);
+}
+
+const struct dis_ndpi_stats *dis_ndpi_stats(const struct dis_ndpi *n)
+{
+	return &n->st;
+}

@@ -1,0 +1,53 @@
+/* dis_ndpi.h - flow classification with nDPI (Debian's libndpi 4.2).
+ *
+ * nDPI names everything we do not dissect ourselves (RDP, VNC, SSH, TLS,
+ * TeamViewer, AnyDesk, ...). Its per-flow state is large (~700 bytes), so it
+ * lives in a fixed pool of slots held only while a flow is being classified:
+ * a flow gets a slot with its first packet, gives it back once nDPI has
+ * decided (and needs no further packets) or after a bounded number of
+ * packets, and keeps only the result (protocol ids, category, risk bitmap).
+ * nDPI runs independently of our own OT dissectors.
+ */
+#ifndef ZW_DIS_NDPI_H
+#define ZW_DIS_NDPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/flow.h"
+
+#define DIS_NDPI_MAX_TCP_PKTS 32
+#define DIS_NDPI_MAX_UDP_PKTS 16
+
+struct dis_ndpi;
+
+struct dis_ndpi_stats {
+	uint64_t flows_classified;  /* nDPI named a protocol */
+	uint64_t flows_unknown;     /* gave up without a name */
+	uint64_t packets;           /* packets given to nDPI */
+	uint64_t slots_exhausted;   /* flows not classified: no free slot */
+	uint32_t slots, slots_in_use, slots_max_in_use;
+};
+
+struct dis_ndpi *dis_ndpi_new(uint32_t slots, char *errbuf, size_t errlen);
+void dis_ndpi_free(struct dis_ndpi *n);
+
+/* Offers one packet (l3 = IP header, l3_len bytes) of flow f to nDPI if the
+ * flow is still being classified. Cheap when it is not. */
+void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		     uint64_t ts_us);
+
+/* Finishes classification (flow end): asks nDPI for its best answer and
+ * releases the slot. */
+void dis_ndpi_finish(struct dis_ndpi *n, struct flow *f);
+
+/* "TLS", "TLS.Google", "Unknown" ... into buf. */
+const char *dis_ndpi_proto_name(struct dis_ndpi *n, const struct flow_ndpi *fn, char *buf,
+				size_t len);
+const char *dis_ndpi_category_name(struct dis_ndpi *n, const struct flow_ndpi *fn);
+/* Name of risk bit i (0..63), or NULL if unnamed. */
+const char *dis_ndpi_risk_name(unsigned bit);
+
+const struct dis_ndpi_stats *dis_ndpi_stats(const struct dis_ndpi *n);
+
+#endif /* ZW_DIS_NDPI_H */

@@ -1,0 +1,38 @@
+/* dis_registry.c - the one list of protocol dissectors.
+ *
+ * Adding a protocol: one file exporting a const struct dis_proto, one line
+ * here, and its tests. Order matters only among protocols whose probes could
+ * both accept the same bytes: earlier wins.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dissectors/dis.h"
+#include "dissectors/mbtcp.h"
+
+const struct dis_proto *const dis_protos[] = {
+	&mbtcp_proto,
+	NULL,
+};
+
+unsigned dis_proto_count(void)
+{
+	return (unsigned)(sizeof(dis_protos) / sizeof(dis_protos[0]) - 1);
+}
+
+const struct dis_proto *dis_proto_by_name(const char *name)
+{
+	for (unsigned i = 0; dis_protos[i]; i++)
+		if (strcmp(dis_protos[i]->name, name) == 0)
+			return dis_protos[i];
+	return NULL;
+}
+
+int dis_proto_index(const struct dis_proto *p)
+{
+	for (unsigned i = 0; dis_protos[i]; i++)
+		if (dis_protos[i] == p)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,9 @@
+## dissectors/: cursor, registry, stream framing, nDPI, protocol dissectors
+libzonewatch_a_SOURCES += \
+	%reldir%/dis_cursor.h \
+	%reldir%/dis.h \
+	%reldir%/dis_event.c %reldir%/dis_event.h \
+	%reldir%/dis_registry.c \
+	%reldir%/dis_stream.c \
+	%reldir%/dis_ndpi.c %reldir%/dis_ndpi.h \
+	%reldir%/mbtcp.c %reldir%/mbtcp.h

@@ -1,0 +1,5 @@
+## output/: diagnostics, JSON lines, statistics
+libzonewatch_a_SOURCES += \
+	%reldir%/log.c %reldir%/log.h \
+	%reldir%/out_json.c %reldir%/out_json.h \
+	%reldir%/out_stats.c

@@ -1,0 +1,51 @@
+/* out_json.h - JSON lines (json-c) with ECS field names; see docs/schema.md.
+ *
+ * One record per line, keys in a fixed order, times from the capture
+ * (RFC 3339 UTC with microseconds), no pointers or wall-clock values, so a
+ * replay of the same capture always gives the same bytes.
+ */
+#ifndef ZW_OUT_JSON_H
+#define ZW_OUT_JSON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/cap.h"
+
+struct json_object;
+
+/* What goes out (bits). */
+#define OUT_JSON_EVENTS 0x01
+#define OUT_JSON_FLOWS 0x02
+#define OUT_JSON_METRICS 0x04
+
+struct out_json {
+	FILE *fp;
+	int own_fp;
+	unsigned what;
+	const char *observer; /* observer.name, NULL to leave out */
+	struct dis_ndpi *nd;  /* for protocol names in flow records */
+	uint64_t records, write_errors;
+};
+
+/* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */
+int out_json_open(struct out_json *o, const char *path, unsigned what, char *errbuf, size_t errlen)
+	__attribute__((warn_unused_result));
+/* Flushes and closes; returns -1 if anything failed to be written. */
+int out_json_close(struct out_json *o);
+
+void out_json_event(struct out_json *o, const struct dis_event *ev);
+void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reason why);
+/* Writes a metric record (event.kind = metric) built by out_stats_json(). */
+void out_json_metric(struct out_json *o, const struct cap_engine *e);
+
+/* "2024-01-02T03:04:05.123456Z" into buf (at least 32 bytes). */
+void out_time_str(uint64_t ts_us, char *buf, size_t len);
+
+/* ---- statistics (out_stats.c) ---- */
+/* All engine counters as one JSON object (caller owns it). */
+struct json_object *out_stats_json(const struct cap_engine *e);
+/* The same for humans. */
+void out_stats_text(FILE *fp, const struct cap_engine *e);
+
+#endif /* ZW_OUT_JSON_H */

@@ -1,0 +1,355 @@
+/* zonewatch.c - command line: `zonewatch read FILE...` and `zonewatch live -i IFACE`.
+ *
+ * main() owns every decision about printing and exiting; the modules return
+ * statuses and error strings.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <ndpi_api.h>
+#include <pcap/pcap.h>
+
+#include "capture/cap.h"
+#include "output/log.h"
+#include "output/out_json.h"
+
+enum { EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t got_stop, got_usr1;
+static struct cap_engine *g_engine; /* for the signal handler only */
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1) {
+		got_usr1 = 1;
+		return;
+	}
+	got_stop = 1;
+	if (g_engine)
+		g_engine->stop = 1;
+}
+
+static void usage_main(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: zonewatch COMMAND [OPTION]...\n"
+		"Passive IEC 62443 zone/conduit monitor for OT networks.\n"
+		"\n"
+		"Commands:\n"
+		"  read FILE...       replay pcap/pcapng files (forensics, acceptance tests)\n"
+		"  live -i IFACE      capture on an interface (SPAN/mirror port sensor)\n"
+		"\n"
+		"  zonewatch COMMAND --help   options of a command\n"
+		"  zonewatch --version        version and library versions\n"
+		"\n"
+		"Output is JSON lines with Elastic Common Schema field names (docs/schema.md);\n"
+		"statistics go to standard error at exit. See zonewatch(8).\n");
+}
+
+static void usage_cmd(FILE *fp, int live)
+{
+	if (live)
+		fprintf(fp, "Usage: zonewatch live -i IFACE [OPTION]...\n"
+			    "Capture on IFACE until interrupted (SIGINT/SIGTERM); SIGUSR1 prints statistics.\n");
+	else
+		fprintf(fp, "Usage: zonewatch read [OPTION]... FILE...\n"
+			    "Replay pcap or pcapng FILEs in order (\"-\" reads standard input) as one capture.\n");
+	fprintf(fp,
+		"\nOutput:\n"
+		"  -j, --json FILE          JSON lines to FILE (\"-\" = standard output, the default)\n"
+		"      --flows              also write one record per flow when it ends\n"
+		"      --no-events          do not write protocol events\n"
+		"      --metrics            also write the statistics as a record at the end\n"
+		"      --observer NAME      observer.name in every record (sensor name)\n"
+		"  -q, --quiet              no statistics or progress on standard error\n"
+		"      --no-progress        no progress line (shown only on a terminal)\n"
+		"  -v, --verbose            more diagnostics\n"
+		"\nCapture and resources:\n"
+		"  -f, --filter EXPR        BPF filter (tcpdump syntax)\n"
+		"      --max-flows N        flow table size, allocated up front (default 300000)\n"
+		"      --tcp-timeout S      idle timeout of established TCP flows (default 3600)\n"
+		"      --tcp-short-timeout S  idle timeout of opening/closed TCP flows (default 60)\n"
+		"      --udp-timeout S      idle timeout of UDP flows (default 120)\n"
+		"      --reasm-memcap MIB   memory for out-of-order TCP segments (default 64)\n"
+		"      --ndpi-slots N       flows classified by nDPI at once (default 32768)\n"
+		"      --no-ndpi            do not classify flows with nDPI\n");
+	if (live)
+		fprintf(fp,
+			"\nLive capture:\n"
+			"  -i, --interface IFACE    interface to capture on (required)\n"
+			"  -s, --snaplen N          bytes captured per packet (default 262144)\n"
+			"      --no-promisc         do not put the interface in promiscuous mode\n"
+			"  -B, --buffer MIB         kernel capture buffer (default 64)\n");
+	fprintf(fp, "\n  -h, --help               this help\n");
+}
+
+static void version(void)
+{
+	printf("zonewatch %s\n", PACKAGE_VERSION);
+	printf("  %s\n", pcap_lib_version());
+	printf("  nDPI %s\n", ndpi_revision());
+	printf("  json-c %s\n", json_c_version());
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		log_msg(LOG_ERR, "%s: '%s' is not a number in %u..%u", opt, s, min, max);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+struct sink_ctx {
+	struct out_json *json;
+};
+
+static void sink_event(void *user, const struct dis_event *ev)
+{
+	struct sink_ctx *s = user;
+	out_json_event(s->json, ev);
+}
+
+static void sink_flow(void *user, const struct flow *f, enum flow_end_reason why)
+{
+	struct sink_ctx *s = user;
+	out_json_flow(s->json, f, why);
+}
+
+static struct out_json *g_json;
+static int g_quiet;
+
+static void on_tick(struct cap_engine *e)
+{
+	if (got_usr1) {
+		got_usr1 = 0;
+		out_stats_text(stderr, e);
+		if (g_json) {
+			unsigned saved = g_json->what;
+			g_json->what |= OUT_JSON_METRICS;
+			out_json_metric(g_json, e);
+			g_json->what = saved;
+			fflush(g_json->fp);
+		}
+	}
+}
+
+enum {
+	OPT_FLOWS = 1000, OPT_NO_EVENTS, OPT_METRICS, OPT_OBSERVER, OPT_NO_PROGRESS, OPT_MAX_FLOWS,
+	OPT_TCP_TIMEOUT, OPT_TCP_SHORT_TIMEOUT, OPT_UDP_TIMEOUT, OPT_REASM_MEMCAP, OPT_NDPI_SLOTS,
+	OPT_NO_NDPI, OPT_NO_PROMISC,
+};
+
+static const struct option long_opts[] = {
+	{ "json", required_argument, NULL, 'j' },
+	{ "flows", no_argument, NULL, OPT_FLOWS },
+	{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+	{ "metrics", no_argument, NULL, OPT_METRICS },
+	{ "observer", required_argument, NULL, OPT_OBSERVER },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
+	{ "tcp-short-timeout", required_argument, NULL, OPT_TCP_SHORT_TIMEOUT },
+	{ "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
+	{ "reasm-memcap", required_argument, NULL, OPT_REASM_MEMCAP },
+	{ "ndpi-slots", required_argument, NULL, OPT_NDPI_SLOTS },
+	{ "no-ndpi", no_argument, NULL, OPT_NO_NDPI },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
+	{ "buffer", required_argument, NULL, 'B' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run(int argc, char **argv, int live)
+{
+	struct cap_config cfg;
+	const char *json_path = "-", *iface = NULL, *observer = NULL;
+	unsigned what = OUT_JSON_EVENTS;
+	int progress = 1;
+	uint32_t v;
+	char errbuf[ZW_ERRBUF_SIZE];
+	int c;
+
+	cap_config_defaults(&cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, live ? "j:qvf:i:s:B:h" : "j:qvf:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json_path = optarg; break;
+		case OPT_FLOWS: what |= OUT_JSON_FLOWS; break;
+		case OPT_NO_EVENTS: what &= ~(unsigned)OUT_JSON_EVENTS; break;
+		case OPT_METRICS: what |= OUT_JSON_METRICS; break;
+		case OPT_OBSERVER: observer = optarg; break;
+		case 'q': g_quiet = 1; log_level = LOG_WARNING; break;
+		case OPT_NO_PROGRESS: progress = 0; break;
+		case 'v': log_level = log_level < LOG_INFO ? LOG_INFO : LOG_DEBUG; break;
+		case 'f': cfg.bpf_filter = optarg; break;
+		case OPT_MAX_FLOWS:
+			if (parse_u32("--max-flows", optarg, 1, 1u << 28, &cfg.max_flows) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_TCP_TIMEOUT:
+			if (parse_u32("--tcp-timeout", optarg, 1, 86400 * 30, &cfg.tcp_est_timeout_s) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_TCP_SHORT_TIMEOUT:
+			if (parse_u32("--tcp-short-timeout", optarg, 1, 86400, &cfg.tcp_short_timeout_s) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_UDP_TIMEOUT:
+			if (parse_u32("--udp-timeout", optarg, 1, 86400 * 30, &cfg.udp_timeout_s) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_REASM_MEMCAP:
+			if (parse_u32("--reasm-memcap", optarg, 1, 65536, &v) < 0)
+				return EXIT_USAGE;
+			cfg.reasm_memcap_bytes = (size_t)v << 20;
+			break;
+		case OPT_NDPI_SLOTS:
+			if (parse_u32("--ndpi-slots", optarg, 1, 1u << 24, &cfg.ndpi_slots) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_NO_NDPI: cfg.ndpi_slots = 0; break;
+		case 'i': iface = optarg; break;
+		case 's':
+			if (parse_u32("--snaplen", optarg, 64, 262144, &v) < 0)
+				return EXIT_USAGE;
+			cfg.snaplen = (int)v;
+			break;
+		case OPT_NO_PROMISC: cfg.promisc = 0; break;
+		case 'B':
+			if (parse_u32("--buffer", optarg, 1, 4096, &v) < 0)
+				return EXIT_USAGE;
+			cfg.buffer_mib = (int)v;
+			break;
+		case 'h': usage_cmd(stdout, live); return 0;
+		default: usage_cmd(stderr, live); return EXIT_USAGE;
+		}
+	}
+	if (live && !iface) {
+		log_msg(LOG_ERR, "live: an interface is required (-i IFACE)");
+		usage_cmd(stderr, live);
+		return EXIT_USAGE;
+	}
+	if (live && optind < argc) {
+		log_msg(LOG_ERR, "live: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!live && optind >= argc) {
+		log_msg(LOG_ERR, "read: no capture file given");
+		usage_cmd(stderr, live);
+		return EXIT_USAGE;
+	}
+
+	struct out_json json;
+	if (out_json_open(&json, json_path, what, errbuf, sizeof(errbuf)) < 0) {
+		log_msg(LOG_ERR, "%s", errbuf);
+		return EXIT_FAILURE;
+	}
+	json.observer = observer;
+	struct sink_ctx sc = { &json };
+	struct cap_sinks sinks = { sink_event, sink_flow, &sc };
+	static struct cap_engine engine;
+	if (cap_engine_init(&engine, &cfg, &sinks, errbuf, sizeof(errbuf)) < 0) {
+		log_msg(LOG_ERR, "%s", errbuf);
+		(void)out_json_close(&json);
+		return EXIT_FAILURE;
+	}
+	json.nd = engine.nd;
+	g_engine = &engine;
+	g_json = &json;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int rc = EXIT_SUCCESS;
+	if (live) {
+		log_msg(LOG_NOTICE, "capturing on %s", iface);
+		if (cap_live(&engine, iface, on_tick, errbuf, sizeof(errbuf)) < 0) {
+			log_msg(LOG_ERR, "%s", errbuf);
+			rc = EXIT_FAILURE;
+		}
+	} else {
+		engine.progress = progress && !g_quiet && isatty(STDERR_FILENO);
+		for (int i = optind; i < argc; i++) {
+			struct stat stt;
+			if (strcmp(argv[i], "-") != 0 && stat(argv[i], &stt) == 0)
+				engine.progress_total_bytes += (uint64_t)stt.st_size;
+		}
+		for (int i = optind; i < argc && !engine.stop; i++) {
+			int r = cap_read_file(&engine, argv[i], errbuf, sizeof(errbuf));
+			if (r < 0) {
+				log_msg(LOG_ERR, "%s", errbuf);
+				rc = EXIT_FAILURE;
+			} else if (r > 0) {
+				/* Damaged but read as far as possible: counted, not fatal. */
+				log_msg(LOG_WARNING, "%s", errbuf);
+			}
+			if (got_usr1)
+				on_tick(&engine);
+		}
+	}
+	if (got_stop)
+		log_msg(LOG_NOTICE, "interrupted: writing the records of the active flows");
+	cap_engine_finish(&engine);
+	out_json_metric(&json, &engine);
+	if (!g_quiet)
+		out_stats_text(stderr, &engine);
+	if (out_json_close(&json) < 0) {
+		log_msg(LOG_ERR, "writing JSON output to %s failed (%llu records lost)", json_path,
+			(unsigned long long)json.write_errors);
+		rc = EXIT_FAILURE;
+	}
+	g_engine = NULL;
+	g_json = NULL;
+	cap_engine_destroy(&engine);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage_main(stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage_main(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+		version();
+		return 0;
+	}
+	if (strcmp(cmd, "read") == 0)
+		return run(argc - 1, argv + 1, 0);
+	if (strcmp(cmd, "live") == 0)
+		return run(argc - 1, argv + 1, 1);
+	log_msg(LOG_ERR, "unknown command '%s'", cmd);
+	usage_main(stderr);
+	return EXIT_USAGE;
+}
