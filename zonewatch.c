@@ -78,10 +78,13 @@ static void usage_cmd(FILE *fp, int live)
 		"  -f, --filter EXPR        BPF filter (tcpdump syntax)\n"
 		"      --max-flows N        flow table size, allocated up front (default 300000)\n"
 		"      --tcp-timeout S      idle timeout of established TCP flows (default 3600)\n"
-		"      --tcp-short-timeout S  idle timeout of opening/closed TCP flows (default 60)\n"
+		"      --tcp-short-timeout S  idle timeout of TCP flows still opening (default 30)\n"
+		"      --tcp-closed-timeout S idle timeout of closed TCP flows (default 60)\n"
 		"      --udp-timeout S      idle timeout of UDP flows (default 120)\n"
 		"      --reasm-memcap MIB   memory for out-of-order TCP segments (default 64)\n"
 		"      --ndpi-slots N       flows classified by nDPI at once (default 32768)\n"
+		"      --ndpi-packets N     packets of a TCP flow nDPI may see before it must\n"
+		"                           decide (default 12; UDP half as many)\n"
 		"      --no-ndpi            do not classify flows with nDPI\n");
 	if (live)
 		fprintf(fp,
@@ -151,7 +154,7 @@ static void on_tick(struct cap_engine *e)
 enum {
 	OPT_FLOWS = 1000, OPT_NO_EVENTS, OPT_METRICS, OPT_OBSERVER, OPT_NO_PROGRESS, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_TCP_SHORT_TIMEOUT, OPT_UDP_TIMEOUT, OPT_REASM_MEMCAP, OPT_NDPI_SLOTS,
-	OPT_NO_NDPI, OPT_NO_PROMISC,
+	OPT_NO_NDPI, OPT_NO_PROMISC, OPT_NDPI_PACKETS, OPT_TCP_CLOSED_TIMEOUT,
 };
 
 static const struct option long_opts[] = {
@@ -167,10 +170,12 @@ static const struct option long_opts[] = {
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "tcp-timeout", required_argument, NULL, OPT_TCP_TIMEOUT },
 	{ "tcp-short-timeout", required_argument, NULL, OPT_TCP_SHORT_TIMEOUT },
+	{ "tcp-closed-timeout", required_argument, NULL, OPT_TCP_CLOSED_TIMEOUT },
 	{ "udp-timeout", required_argument, NULL, OPT_UDP_TIMEOUT },
 	{ "reasm-memcap", required_argument, NULL, OPT_REASM_MEMCAP },
 	{ "ndpi-slots", required_argument, NULL, OPT_NDPI_SLOTS },
 	{ "no-ndpi", no_argument, NULL, OPT_NO_NDPI },
+	{ "ndpi-packets", required_argument, NULL, OPT_NDPI_PACKETS },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "snaplen", required_argument, NULL, 's' },
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
@@ -214,6 +219,10 @@ static int run(int argc, char **argv, int live)
 			if (parse_u32("--tcp-short-timeout", optarg, 1, 86400, &cfg.tcp_short_timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
+		case OPT_TCP_CLOSED_TIMEOUT:
+			if (parse_u32("--tcp-closed-timeout", optarg, 1, 86400, &cfg.tcp_closed_timeout_s) < 0)
+				return EXIT_USAGE;
+			break;
 		case OPT_UDP_TIMEOUT:
 			if (parse_u32("--udp-timeout", optarg, 1, 86400 * 30, &cfg.udp_timeout_s) < 0)
 				return EXIT_USAGE;
@@ -228,6 +237,10 @@ static int run(int argc, char **argv, int live)
 				return EXIT_USAGE;
 			break;
 		case OPT_NO_NDPI: cfg.ndpi_slots = 0; break;
+		case OPT_NDPI_PACKETS:
+			if (parse_u32("--ndpi-packets", optarg, 1, 255, &cfg.ndpi_max_pkts) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'i': iface = optarg; break;
 		case 's':
 			if (parse_u32("--snaplen", optarg, 64, 262144, &v) < 0)

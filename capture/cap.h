@@ -21,11 +21,12 @@
 
 struct cap_config {
 	uint32_t max_flows;
-	uint32_t tcp_est_timeout_s, tcp_short_timeout_s, udp_timeout_s;
+	uint32_t tcp_est_timeout_s, tcp_short_timeout_s, tcp_closed_timeout_s, udp_timeout_s;
 	size_t reasm_memcap_bytes;
 	uint32_t reasm_dir_cap_bytes;
 	size_t dis_buf_memcap_bytes;
 	uint32_t ndpi_slots; /* 0 disables nDPI */
+	uint32_t ndpi_max_pkts; /* per TCP flow, 0 = default */
 	const char *bpf_filter;
 	/* live capture */
 	int snaplen;
@@ -52,6 +53,24 @@ struct cap_stats {
 	uint64_t reasm_skipped;   /* TCP segments of flows without a dissector */
 };
 
+#define CAP_BATCH 16
+#define CAP_BATCH_ARENA (64u * 1024u)
+
+struct cap_batch_pkt {
+	struct dec_pkt p;
+	uint64_t ts_us;
+	uint32_t off, caplen, wirelen;
+	uint32_t hash;
+	enum dec_result r;
+};
+
+struct cap_batch {
+	unsigned n;
+	uint32_t used;
+	struct cap_batch_pkt pkt[CAP_BATCH];
+	uint8_t arena[CAP_BATCH_ARENA] __attribute__((aligned(64)));
+};
+
 struct cap_engine {
 	struct cap_config cfg;
 	struct cap_sinks sinks;
@@ -68,6 +87,7 @@ struct cap_engine {
 	/* progress on a terminal (offline) */
 	int progress;
 	uint64_t progress_total_bytes, progress_done_bytes;
+	struct cap_batch batch;
 };
 
 int cap_engine_init(struct cap_engine *e, const struct cap_config *cfg,

@@ -430,8 +430,25 @@ enum dec_result dec_packet(int dlt, const uint8_t *frame, uint32_t caplen, uint3
 void dec_addr_str(const uint8_t addr[16], int ip_ver, char *buf, size_t buflen)
 {
 	if (ip_ver == 4) {
-		if (!inet_ntop(AF_INET, addr + 12, buf, (socklen_t)buflen) && buflen)
+		/* Dotted quad by hand: inet_ntop goes through printf. */
+		char tmp[16];
+		size_t n = 0;
+		for (int i = 12; i < 16; i++) {
+			unsigned v = addr[i];
+			if (v >= 100)
+				tmp[n++] = (char)('0' + v / 100);
+			if (v >= 10)
+				tmp[n++] = (char)('0' + v / 10 % 10);
+			tmp[n++] = (char)('0' + v % 10);
+			if (i < 15)
+				tmp[n++] = '.';
+		}
+		if (buflen > n) {
+			memcpy(buf, tmp, n);
+			buf[n] = '\0';
+		} else if (buflen) {
 			buf[0] = '\0';
+		}
 	} else {
 		if (!inet_ntop(AF_INET6, addr, buf, (socklen_t)buflen) && buflen)
 			buf[0] = '\0';

@@ -3,6 +3,8 @@
 
 #include "capture/flow.h"
 
+#include "capture/cap_mem.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,29 +81,30 @@ int flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_en
 			 cfg->max_flows);
 		return -1;
 	}
+	/* At most half full: short probe sequences. */
 	uint32_t nb = 1024;
-	while (nb < cfg->max_flows)
+	while (nb < 2u * cfg->max_flows)
 		nb <<= 1;
-	t->flows = calloc(cfg->max_flows, sizeof(struct flow));
-	t->buckets = malloc((size_t)nb * sizeof(uint32_t));
-	if (!t->flows || !t->buckets) {
+	t->flows = cap_huge_alloc((size_t)cfg->max_flows * sizeof(struct flow));
+	t->slots = cap_huge_alloc((size_t)nb * sizeof(uint64_t));
+	if (!t->flows || !t->slots) {
 		snprintf(errbuf, errlen, "flow table: cannot allocate %u flows (%zu MiB): %s",
 			 cfg->max_flows, ((size_t)cfg->max_flows * sizeof(struct flow)) >> 20,
 			 strerror(errno));
-		free(t->flows);
-		free(t->buckets);
+		cap_huge_free(t->flows, (size_t)cfg->max_flows * sizeof(struct flow));
+		cap_huge_free(t->slots, (size_t)nb * sizeof(uint64_t));
 		t->flows = NULL;
-		t->buckets = NULL;
+		t->slots = NULL;
 		return -1;
 	}
-	memset(t->buckets, 0xff, (size_t)nb * sizeof(uint32_t));
-	t->bucket_mask = nb - 1;
+	t->slot_mask = nb - 1;
 	t->cap = cfg->max_flows;
 	t->free_head = FLOW_NONE;
 	for (int i = 0; i < FLOW_LRU__COUNT; i++)
 		t->lru_head[i] = t->lru_tail[i] = FLOW_NONE;
 	t->timeout_us[FLOW_LRU_TCP_EST] = (uint64_t)cfg->tcp_est_timeout_s * 1000000u;
 	t->timeout_us[FLOW_LRU_TCP_SHORT] = (uint64_t)cfg->tcp_short_timeout_s * 1000000u;
+	t->timeout_us[FLOW_LRU_TCP_CLOSED] = (uint64_t)cfg->tcp_closed_timeout_s * 1000000u;
 	t->timeout_us[FLOW_LRU_UDP] = (uint64_t)cfg->udp_timeout_s * 1000000u;
 	t->seed = make_seed();
 	t->on_end = on_end;
@@ -111,10 +114,10 @@ int flow_table_init(struct flow_table *t, const struct flow_config *cfg, flow_en
 
 void flow_table_destroy(struct flow_table *t)
 {
-	free(t->flows);
-	free(t->buckets);
+	cap_huge_free(t->flows, (size_t)t->cap * sizeof(struct flow));
+	cap_huge_free(t->slots, ((size_t)t->slot_mask + 1) * sizeof(uint64_t));
 	t->flows = NULL;
-	t->buckets = NULL;
+	t->slots = NULL;
 }
 
 static void lru_unlink(struct flow_table *t, uint32_t i)
@@ -143,17 +146,28 @@ static void lru_push(struct flow_table *t, uint32_t i, uint8_t list)
 	t->lru_head[list] = i;
 }
 
+/* Removes entry i from the index (linear probing, backward-shift delete:
+ * no tombstones, so probe sequences stay short). */
 static void hash_unlink(struct flow_table *t, uint32_t i)
 {
-	struct flow *f = &t->flows[i];
-	uint32_t *pp = &t->buckets[key_hash(t, &f->key) & t->bucket_mask];
-	while (*pp != FLOW_NONE) {
-		if (*pp == i) {
-			*pp = f->hnext;
-			return;
-		}
-		pp = &t->flows[*pp].hnext;
+	uint32_t mask = t->slot_mask;
+	uint32_t s = t->flows[i].hash & mask;
+	uint64_t want = ((uint64_t)t->flows[i].hash << 32) | (i + 1u);
+	while (t->slots[s] != want) {
+		if (t->slots[s] == 0)
+			return; /* not indexed: cannot happen */
+		s = (s + 1) & mask;
 	}
+	uint32_t hole = s;
+	for (uint32_t j = (hole + 1) & mask; t->slots[j] != 0; j = (j + 1) & mask) {
+		uint32_t home = (uint32_t)(t->slots[j] >> 32) & mask;
+		/* Move j into the hole unless its home lies cyclically in (hole, j]. */
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			t->slots[hole] = t->slots[j];
+			hole = j;
+		}
+	}
+	t->slots[hole] = 0;
 }
 
 static void flow_end(struct flow_table *t, uint32_t i, enum flow_end_reason why)
@@ -166,7 +180,7 @@ static void flow_end(struct flow_table *t, uint32_t i, enum flow_end_reason why)
 	lru_unlink(t, i);
 	hash_unlink(t, i);
 	f->in_use = 0;
-	f->hnext = t->free_head;
+	f->lru_next = t->free_head;
 	t->free_head = i;
 }
 
@@ -175,7 +189,7 @@ static uint32_t entry_alloc(struct flow_table *t)
 	uint32_t i;
 	if (t->free_head != FLOW_NONE) {
 		i = t->free_head;
-		t->free_head = t->flows[i].hnext;
+		t->free_head = t->flows[i].lru_next;
 		return i;
 	}
 	if (t->bump < t->cap)
@@ -184,14 +198,14 @@ static uint32_t entry_alloc(struct flow_table *t)
 	uint32_t victim = FLOW_NONE;
 	for (int l = 0; l < FLOW_LRU__COUNT; l++) {
 		uint32_t c = t->lru_tail[l];
-		if (c != FLOW_NONE && (victim == FLOW_NONE || t->flows[c].last_us < t->flows[victim].last_us))
+		if (c != FLOW_NONE && (victim == FLOW_NONE || t->flows[c].lru_us < t->flows[victim].lru_us))
 			victim = c;
 	}
 	if (victim == FLOW_NONE)
 		return FLOW_NONE;
 	flow_end(t, victim, FLOW_END_EVICTED);
 	i = t->free_head;
-	t->free_head = t->flows[i].hnext;
+	t->free_head = t->flows[i].lru_next;
 	return i;
 }
 
@@ -199,31 +213,70 @@ static uint8_t lru_class(const struct flow *f)
 {
 	if (f->key.l4_proto != 6)
 		return FLOW_LRU_UDP;
-	if (f->tcp_state == FLOW_TCP_NEW || f->tcp_state == FLOW_TCP_CLOSED)
+	if (f->tcp_state == FLOW_TCP_NEW)
 		return FLOW_LRU_TCP_SHORT;
+	if (f->tcp_state == FLOW_TCP_CLOSED)
+		return FLOW_LRU_TCP_CLOSED;
 	return FLOW_LRU_TCP_EST;
 }
 
-struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir)
+/* Builds the symmetric key; returns 1 when the sender is endpoint 0. */
+static int make_key(const struct dec_pkt *p, struct flow_key *k)
 {
-	struct flow_key k;
-	int src_is_lo;
 	int c = memcmp(p->saddr, p->daddr, 16);
 	if (c == 0)
 		c = (int)p->sport - (int)p->dport;
-	src_is_lo = c <= 0;
-	memcpy(k.addr[0], src_is_lo ? p->saddr : p->daddr, 16);
-	memcpy(k.addr[1], src_is_lo ? p->daddr : p->saddr, 16);
-	k.port[0] = src_is_lo ? p->sport : p->dport;
-	k.port[1] = src_is_lo ? p->dport : p->sport;
-	k.vlan_id = p->vlan_id;
-	k.l4_proto = p->l4_proto;
-	k.ip_ver = p->ip_ver;
+	int src_is_lo = c <= 0;
+	memcpy(k->addr[0], src_is_lo ? p->saddr : p->daddr, 16);
+	memcpy(k->addr[1], src_is_lo ? p->daddr : p->saddr, 16);
+	k->port[0] = src_is_lo ? p->sport : p->dport;
+	k->port[1] = src_is_lo ? p->dport : p->sport;
+	k->vlan_id = p->vlan_id;
+	k->l4_proto = p->l4_proto;
+	k->ip_ver = p->ip_ver;
+	return src_is_lo;
+}
 
-	uint32_t h = key_hash(t, &k) & t->bucket_mask;
-	uint32_t i = t->buckets[h];
-	while (i != FLOW_NONE && memcmp(&t->flows[i].key, &k, sizeof(k)) != 0)
-		i = t->flows[i].hnext;
+uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p)
+{
+	struct flow_key k;
+	make_key(p, &k);
+	uint32_t h = key_hash(t, &k);
+	__builtin_prefetch(&t->slots[h & t->slot_mask]);
+	return h;
+}
+
+void flow_prefetch_entry(struct flow_table *t, uint32_t h)
+{
+	uint64_t v = t->slots[h & t->slot_mask];
+	if (v && (uint32_t)(v >> 32) == h) {
+		const char *e = (const char *)&t->flows[(uint32_t)v - 1u];
+		__builtin_prefetch(e);
+		__builtin_prefetch(e + 64);
+		__builtin_prefetch(e + 128);
+	}
+}
+
+struct flow *flow_packet_hashed(struct flow_table *t, const struct dec_pkt *p, uint32_t h, int *dir)
+{
+	struct flow_key k;
+	int src_is_lo = make_key(p, &k);
+
+	uint32_t mask = t->slot_mask;
+	uint32_t s = h & mask;
+	uint32_t i = FLOW_NONE;
+	for (;; s = (s + 1) & mask) {
+		uint64_t v = t->slots[s];
+		if (v == 0)
+			break;
+		if ((uint32_t)(v >> 32) == h) {
+			uint32_t cand = (uint32_t)v - 1u;
+			if (memcmp(&t->flows[cand].key, &k, sizeof(k)) == 0) {
+				i = cand;
+				break;
+			}
+		}
+	}
 
 	int is_tcp = p->l4_proto == 6;
 	int pure_syn = is_tcp && (p->tcp_flags & (DEC_TCP_SYN | DEC_TCP_ACK)) == DEC_TCP_SYN;
@@ -260,9 +313,14 @@ struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir
 				t->st.tcp_midstream++;
 			}
 		}
-		f->hnext = t->buckets[h];
-		t->buckets[h] = i;
+		f->hash = h;
+		/* The entry may have been allocated by evicting or reusing another
+		 * flow, which shifted slots: find the free slot again. */
+		for (s = h & mask; t->slots[s] != 0; s = (s + 1) & mask)
+			;
+		t->slots[s] = ((uint64_t)h << 32) | (i + 1u);
 		f->lru = lru_class(f);
+		f->lru_us = p->ts_us;
 		lru_push(t, i, f->lru);
 		t->st.created++;
 		t->st.active++;
@@ -295,12 +353,25 @@ struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir
 		}
 	}
 
+	/* Lazy LRU: move to the head at most once per second of capture time,
+	 * or when the timeout class changes. */
 	uint8_t want = lru_class(f);
-	if (t->lru_head[want] != i) {
-		lru_unlink(t, i);
-		lru_push(t, i, want);
+	if (want != f->lru || p->ts_us >= f->lru_us + 1000000u) {
+		if (t->lru_head[want] != i) {
+			lru_unlink(t, i);
+			lru_push(t, i, want);
+		}
+		if (p->ts_us > f->lru_us)
+			f->lru_us = p->ts_us;
 	}
 	return f;
+}
+
+struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir)
+{
+	struct flow_key k;
+	make_key(p, &k);
+	return flow_packet_hashed(t, p, key_hash(t, &k), dir);
 }
 
 uint32_t flow_expire(struct flow_table *t, uint64_t now_us)
@@ -312,6 +383,7 @@ uint32_t flow_expire(struct flow_table *t, uint64_t now_us)
 			if (i == FLOW_NONE)
 				break;
 			struct flow *f = &t->flows[i];
+			/* Lists are ordered by lru_us, and last_us < lru_us + 1 s. */
 			if (f->last_us + t->timeout_us[l] >= now_us)
 				break;
 			flow_end(t, i,

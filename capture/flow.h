@@ -3,9 +3,17 @@
  * Flows are keyed by the symmetric 5-tuple plus the outer VLAN id: the lower
  * (address, port) endpoint is stored first, so both directions find the same
  * entry. All entries are allocated up front (max_flows); the hash is seeded at
- * start-up. Three LRU lists, one per idle-timeout class, give O(1) expiry and
- * eviction: when the table is full the least recently used flow of all three
- * lists is ended early (reason "evicted") and counted.
+ * start-up. The index is an open-addressing table of 64-bit slots holding the
+ * key hash beside the entry number, at most half full, so a lookup reads one
+ * slot line and only the entry whose hash matches.
+ *
+ * Three LRU lists, one per idle-timeout class, give O(1) expiry and
+ * eviction. A flow moves to the head of its list at most once per second of
+ * capture time (moving it on every packet would touch two other entries per
+ * packet), so lists are ordered by that placement time and idle timeouts are
+ * exact to within one second. When the table is full the least recently
+ * placed flow of the three lists is ended early (reason "evicted") and
+ * counted.
  *
  * Direction 0 is "from the initiator" (the side that sent the SYN, or the
  * sender of the first packet seen when the handshake was not captured), 1 is
@@ -23,9 +31,10 @@
 #define FLOW_NONE UINT32_MAX
 
 enum flow_lru {
-	FLOW_LRU_TCP_EST,   /* TCP with data or handshake done, or picked up midstream */
-	FLOW_LRU_TCP_SHORT, /* TCP opening (SYN only) or closing/closed */
-	FLOW_LRU_UDP,       /* UDP */
+	FLOW_LRU_TCP_EST,    /* TCP with data or handshake done, or picked up midstream */
+	FLOW_LRU_TCP_SHORT,  /* TCP opening (SYN only) */
+	FLOW_LRU_TCP_CLOSED, /* TCP closed (FIN both ways or RST) */
+	FLOW_LRU_UDP,        /* UDP */
 	FLOW_LRU__COUNT
 };
 
@@ -60,13 +69,17 @@ struct flow_ndpi {
 	uint16_t category;
 	uint8_t pkts;         /* packets given to nDPI */
 	uint8_t done;         /* classification finished */
+	uint8_t stopped;      /* finished early: a zonewatch dissector confirmed the flow */
 };
 
 struct dis_flow; /* dissectors/dis.h */
 
+/* Field order follows use: the first cache line holds what every lookup
+ * reads, the second what every packet updates. */
 struct flow {
+	/* line 0: lookup and list links */
 	struct flow_key key;
-	uint32_t hnext;          /* hash chain */
+	uint32_t hash;           /* key hash (low 32 bits) */
 	uint32_t lru_prev, lru_next;
 	uint8_t lru;             /* enum flow_lru */
 	uint8_t tcp_state;       /* enum flow_tcp_state */
@@ -75,25 +88,30 @@ struct flow {
 	uint8_t tcp_flags[2];    /* OR of TCP flags seen per direction */
 	uint8_t syn_seen;        /* handshake seen (initiator known for sure) */
 	uint8_t fin_seen;        /* bit per direction */
-	uint64_t id;             /* 1, 2, ... in creation order */
-	uint64_t first_us, last_us;
-	uint64_t pkts[2];
-	uint64_t bytes[2];       /* IP bytes on the wire per direction */
-	uint64_t payload_bytes[2];
-	struct flow_ndpi ndpi;
-	struct dis_flow *dis;    /* attached dissector, NULL if none */
 	uint8_t dis_proto;       /* registry index + 1 of the dissector, kept after
 				  * the flow ends; 0 if none or rejected */
 	uint8_t dis_confirmed;   /* it parsed a good PDU in both directions */
-	uint8_t probe_tries[2];  /* payload chunks offered to the probes */
 	uint8_t dis_gave_up;     /* no dissector matched */
+	uint8_t probe_tries[2];  /* payload chunks offered to the probes */
+	/* line 1: per-packet accounting */
+	uint64_t last_us;
+	uint64_t lru_us;         /* capture time the flow was last placed at its list head */
+	uint64_t pkts[2];
+	uint64_t bytes[2];       /* IP bytes on the wire per direction */
+	struct dis_flow *dis;    /* attached dissector, NULL if none */
+	struct flow_ndpi ndpi;
 	struct reasm_dir rs[2];
+	/* cold */
+	uint64_t id;             /* 1, 2, ... in creation order */
+	uint64_t first_us;
+	uint64_t payload_bytes[2];
 };
 
 struct flow_config {
 	uint32_t max_flows;
-	uint32_t tcp_est_timeout_s;
-	uint32_t tcp_short_timeout_s;
+	uint32_t tcp_est_timeout_s;   /* established or closing */
+	uint32_t tcp_short_timeout_s; /* SYN seen, no answer yet */
+	uint32_t tcp_closed_timeout_s; /* FIN both ways or RST */
 	uint32_t udp_timeout_s;
 };
 
@@ -110,11 +128,11 @@ typedef void (*flow_end_fn)(void *user, struct flow *f, enum flow_end_reason why
 
 struct flow_table {
 	struct flow *flows;
-	uint32_t *buckets;
-	uint32_t bucket_mask;
+	uint64_t *slots;    /* open addressing: (hash << 32) | (index + 1), 0 = empty */
+	uint32_t slot_mask;
 	uint32_t cap;
 	uint32_t bump;      /* entries never used: [bump, cap) */
-	uint32_t free_head; /* recycled entries, chained through hnext */
+	uint32_t free_head; /* recycled entries, chained through lru_next */
 	uint32_t lru_head[FLOW_LRU__COUNT], lru_tail[FLOW_LRU__COUNT];
 	uint64_t timeout_us[FLOW_LRU__COUNT];
 	uint64_t seed;
@@ -133,6 +151,15 @@ void flow_table_destroy(struct flow_table *t);
  * end other flows (eviction, port reuse) through the callback. Returns NULL
  * only if max_flows is 0. */
 struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir);
+
+/* The same in steps, for batches: flow_hash_prefetch() returns the packet's
+ * key hash and prefetches its index slot; flow_prefetch_entry() prefetches
+ * the entry that slot names; flow_packet_hashed() then does the work of
+ * flow_packet() with the hash already known. */
+uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p);
+void flow_prefetch_entry(struct flow_table *t, uint32_t hash);
+struct flow *flow_packet_hashed(struct flow_table *t, const struct dec_pkt *p, uint32_t hash,
+				int *dir);
 
 /* Ends flows idle past their timeout at time now_us. Returns the count. */
 uint32_t flow_expire(struct flow_table *t, uint64_t now_us);

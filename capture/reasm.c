@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/cap_mem.h"
 #include "capture/dec.h"
 
 #define REASM_MIN_DIR_CAP (64u * 1024u) /* at least one maximal IP datagram */
@@ -27,8 +28,8 @@ int reasm_pool_init(struct reasm_pool *pool, size_t memcap_bytes, uint32_t dir_c
 		n = 16;
 	if (n > UINT32_MAX - 1)
 		n = UINT32_MAX - 1;
-	/* calloc maps the pool lazily: untouched blocks cost no resident memory. */
-	pool->blocks = calloc(n, sizeof(struct reasm_block));
+	/* Mapped lazily: untouched blocks cost no resident memory. */
+	pool->blocks = cap_huge_alloc(n * sizeof(struct reasm_block));
 	if (!pool->blocks) {
 		snprintf(errbuf, errlen, "reassembly: cannot allocate %zu blocks (%zu MiB): %s", n,
 			 n * sizeof(struct reasm_block) >> 20, strerror(errno));
@@ -45,7 +46,7 @@ int reasm_pool_init(struct reasm_pool *pool, size_t memcap_bytes, uint32_t dir_c
 
 void reasm_pool_destroy(struct reasm_pool *pool)
 {
-	free(pool->blocks);
+	cap_huge_free(pool->blocks, (size_t)pool->cap * sizeof(struct reasm_block));
 	pool->blocks = NULL;
 	pool->cap = 0;
 }

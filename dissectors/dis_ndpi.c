@@ -16,14 +16,21 @@ struct dis_ndpi {
 	struct flow **owner;
 	uint32_t *free_stack;
 	uint32_t free_top;
+	unsigned max_tcp_pkts, max_udp_pkts;
 	struct dis_ndpi_stats st;
 };
 
-struct dis_ndpi *dis_ndpi_new(uint32_t slots, char *errbuf, size_t errlen)
+struct dis_ndpi *dis_ndpi_new(uint32_t slots, unsigned max_pkts, char *errbuf, size_t errlen)
 {
 	struct dis_ndpi *n = calloc(1, sizeof(*n));
 	if (!n)
 		goto oom;
+	if (max_pkts == 0)
+		max_pkts = DIS_NDPI_MAX_TCP_PKTS;
+	if (max_pkts > 255)
+		max_pkts = 255;
+	n->max_tcp_pkts = max_pkts;
+	n->max_udp_pkts = max_pkts / 2 ? max_pkts / 2 : 1;
 	if (slots == 0)
 		slots = 1;
 	n->slots = calloc(slots, sizeof(struct ndpi_flow_struct));
@@ -123,7 +130,7 @@ void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint
 	f->ndpi.pkts++;
 	int known = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
 		    p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
-	unsigned limit = f->key.l4_proto == 6 ? DIS_NDPI_MAX_TCP_PKTS : DIS_NDPI_MAX_UDP_PKTS;
+	unsigned limit = f->key.l4_proto == 6 ? n->max_tcp_pkts : n->max_udp_pkts;
 	if (known && !ndpi_extra_dissection_possible(n->mod, nf)) {
 		finish(n, f, p);
 	} else if (f->ndpi.pkts >= limit) {

@@ -17,12 +17,14 @@
 
 #include "capture/dec.h"
 #include "dissectors/dis_ndpi.h"
+#include "output/out_jw.h"
 
 #define OUT_FILE_BUFFER (1u << 18)
 
 int out_json_open(struct out_json *o, const char *path, unsigned what, char *errbuf, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
+	jw_init(&o->w);
 	o->what = what;
 	if (!path || strcmp(path, "-") == 0) {
 		o->fp = stdout;
@@ -48,21 +50,67 @@ int out_json_close(struct out_json *o)
 	if (o->own_fp && fclose(o->fp) != 0)
 		rc = -1;
 	o->fp = NULL;
+	jw_free(&o->w);
 	if (o->write_errors)
 		rc = -1;
 	return rc;
 }
 
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian), after
+ * Howard Hinnant's days_from_civil inverse; no locale, no libc calls. */
+static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static char *put_digits(char *o, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		o[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return o + n;
+}
+
 void out_time_str(uint64_t ts_us, char *buf, size_t len)
 {
-	time_t s = (time_t)(ts_us / 1000000u);
-	struct tm tm;
-	if (!gmtime_r(&s, &tm)) {
-		snprintf(buf, len, "1970-01-01T00:00:00.000000Z");
+	if (len < 28) {
+		if (len)
+			buf[0] = '\0';
 		return;
 	}
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000u));
+	uint64_t sec = ts_us / 1000000u;
+	unsigned us = (unsigned)(ts_us % 1000000u);
+	unsigned sod = (unsigned)(sec % 86400u);
+	int y;
+	unsigned m, d;
+	civil_from_days((int64_t)(sec / 86400u), &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = 9999; /* not a capture time: keep the format */
+	char *o = buf;
+	o = put_digits(o, (unsigned)y, 4);
+	*o++ = '-';
+	o = put_digits(o, m, 2);
+	*o++ = '-';
+	o = put_digits(o, d, 2);
+	*o++ = 'T';
+	o = put_digits(o, sod / 3600, 2);
+	*o++ = ':';
+	o = put_digits(o, sod / 60 % 60, 2);
+	*o++ = ':';
+	o = put_digits(o, sod % 60, 2);
+	*o++ = '.';
+	o = put_digits(o, us, 6);
+	*o++ = 'Z';
+	*o = '\0';
 }
 
 static void emit(struct out_json *o, json_object *root)
@@ -77,65 +125,46 @@ static void emit(struct out_json *o, json_object *root)
 	json_object_put(root);
 }
 
-static json_object *obj_child(json_object *parent, const char *key)
+static void finish_record(struct out_json *o)
 {
-	json_object *c;
-	if (json_object_object_get_ex(parent, key, &c) && json_object_is_type(c, json_type_object))
-		return c;
-	c = json_object_new_object();
-	json_object_object_add(parent, key, c);
-	return c;
-}
-
-/* Adds val at a dotted path below parent ("device.vendor_name"). */
-static void put_path(json_object *parent, const char *key, json_object *val)
-{
-	char seg[64];
-	const char *dot;
-	while ((dot = strchr(key, '.')) != NULL) {
-		size_t n = (size_t)(dot - key);
-		if (n >= sizeof(seg))
-			n = sizeof(seg) - 1;
-		memcpy(seg, key, n);
-		seg[n] = '\0';
-		parent = obj_child(parent, seg);
-		key = dot + 1;
+	struct jw *w = &o->w;
+	if (w->oom) {
+		o->write_errors++;
+		return;
 	}
-	json_object_object_add(parent, key, val);
+	if (fwrite(w->buf, 1, w->len, o->fp) != w->len || fputc('\n', o->fp) == EOF)
+		o->write_errors++;
+	else
+		o->records++;
 }
 
-/* Protocol strings may hold any byte: keep printable ASCII, write other
- * bytes as \xNN so the output stays valid UTF-8 and nothing is hidden. */
-static json_object *safe_string(const char *s, size_t len)
+static void add_common(struct out_json *o, uint64_t ts_us)
 {
-	char buf[4 * 1536 + 1];
-	size_t o = 0;
-	for (size_t i = 0; i < len && o + 5 < sizeof(buf); i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			buf[o++] = (char)c;
-		} else if (c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = '\\';
-		} else {
-			static const char hex[] = "0123456789abcdef";
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[c >> 4];
-			buf[o++] = hex[c & 15];
-		}
+	char ts[40];
+	out_time_str(ts_us, ts, sizeof(ts));
+	jw_reset(&o->w);
+	jw_obj_open(&o->w, NULL);
+	jw_name(&o->w, "@timestamp", ts);
+	if (o->observer) {
+		jw_obj_open(&o->w, "observer");
+		jw_str(&o->w, "name", o->observer);
+		jw_obj_close(&o->w);
 	}
-	return json_object_new_string_len(buf, (int)o);
 }
 
-static void add_endpoint(json_object *root, const char *name, const struct flow *f, int dir)
+static void add_endpoint(struct jw *w, const char *name, const struct flow *f, int dir,
+			 int with_counts)
 {
 	char ip[64];
-	json_object *ep = json_object_new_object();
 	dec_addr_str(flow_addr(f, dir), f->key.ip_ver, ip, sizeof(ip));
-	json_object_object_add(ep, "ip", json_object_new_string(ip));
-	json_object_object_add(ep, "port", json_object_new_int(flow_port(f, dir)));
-	json_object_object_add(root, name, ep);
+	jw_obj_open(w, name);
+	jw_name(w, "ip", ip);
+	jw_u64(w, "port", flow_port(f, dir));
+	if (with_counts) {
+		jw_u64(w, "packets", f->pkts[dir]);
+		jw_u64(w, "bytes", f->bytes[dir]);
+	}
+	jw_obj_close(w);
 }
 
 static const char *transport_name(uint8_t proto)
@@ -143,23 +172,75 @@ static const char *transport_name(uint8_t proto)
 	return proto == 6 ? "tcp" : proto == 17 ? "udp" : "other";
 }
 
-static void add_common(struct out_json *o, json_object *root, uint64_t ts_us)
+static void str_array1(struct jw *w, const char *key, const char *a)
 {
-	char ts[40];
-	out_time_str(ts_us, ts, sizeof(ts));
-	json_object_object_add(root, "@timestamp", json_object_new_string(ts));
-	if (o->observer) {
-		json_object *obs = json_object_new_object();
-		json_object_object_add(obs, "name", json_object_new_string(o->observer));
-		json_object_object_add(root, "observer", obs);
-	}
+	jw_arr_open(w, key);
+	jw_name(w, NULL, a);
+	jw_arr_close(w);
 }
 
-static json_object *str_array1(const char *a)
+static void add_vlan(struct jw *w, const struct flow *f)
 {
-	json_object *arr = json_object_new_array();
-	json_object_array_add(arr, json_object_new_string(a));
-	return arr;
+	if (!f->key.vlan_id)
+		return;
+	jw_obj_open(w, "vlan");
+	jw_u64(w, "id", f->key.vlan_id);
+	jw_obj_close(w);
+}
+
+/* Length of the dotted prefix of key ("device.vendor" -> 6), 0 if none. */
+static size_t prefix_len(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+	return dot ? (size_t)(dot - key) : 0;
+}
+
+/* Writes the event's fields under the protocol object, opening and closing
+ * nested objects as the dotted prefixes of consecutive keys change (fields
+ * sharing a prefix are added consecutively by the dissectors). */
+static void add_fields(struct jw *w, const struct dis_event *ev)
+{
+	const char *open_path = "";
+	size_t open_len = 0;
+	int open_depth = 0;
+	char seg[64];
+
+	for (unsigned i = 0; i < ev->nfields; i++) {
+		const struct dis_field *fl = &ev->f[i];
+		size_t pl = prefix_len(fl->key);
+		if (pl != open_len || (pl && strncmp(fl->key, open_path, pl) != 0)) {
+			while (open_depth > 0) {
+				jw_obj_close(w);
+				open_depth--;
+			}
+			const char *p = fl->key;
+			const char *end = fl->key + pl;
+			while (p < end) {
+				const char *dot = memchr(p, '.', (size_t)(end - p));
+				if (!dot)
+					dot = end;
+				size_t n = (size_t)(dot - p);
+				if (n >= sizeof(seg))
+					n = sizeof(seg) - 1;
+				memcpy(seg, p, n);
+				seg[n] = '\0';
+				jw_obj_open(w, seg);
+				open_depth++;
+				p = dot < end ? dot + 1 : end;
+			}
+			open_path = fl->key;
+			open_len = pl;
+		}
+		const char *leaf = pl ? fl->key + pl + 1 : fl->key;
+		switch (fl->type) {
+		case DIS_F_UINT: jw_u64(w, leaf, fl->v.u); break;
+		case DIS_F_INT: jw_i64(w, leaf, fl->v.i); break;
+		case DIS_F_BOOL: jw_bool(w, leaf, fl->v.u != 0); break;
+		default: jw_str_wire(w, leaf, ev->str + fl->str_off, fl->str_len); break;
+		}
+	}
+	while (open_depth-- > 0)
+		jw_obj_close(w);
 }
 
 void out_json_event(struct out_json *o, const struct dis_event *ev)
@@ -168,59 +249,42 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 		return;
 	const struct flow *f = ev->flow;
 	const char *proto = ev->proto ? ev->proto->name : "unknown";
-	json_object *root = json_object_new_object();
-	add_common(o, root, ev->ts_us);
+	struct jw *w = &o->w;
+	add_common(o, ev->ts_us);
 
-	json_object *e = json_object_new_object();
-	json_object_object_add(e, "kind", json_object_new_string("event"));
-	json_object_object_add(e, "category", str_array1("network"));
-	json_object_object_add(e, "type", str_array1(ev->flags & DIS_EV_ANOMALY ? "info" : "protocol"));
-	json_object_object_add(e, "action", json_object_new_string(ev->action));
-	char ds[64];
-	snprintf(ds, sizeof(ds), "zonewatch.%s", proto);
-	json_object_object_add(e, "dataset", json_object_new_string(ds));
-	json_object_object_add(root, "event", e);
+	jw_obj_open(w, "event");
+	jw_name(w, "kind", "event");
+	str_array1(w, "category", "network");
+	str_array1(w, "type", ev->flags & DIS_EV_ANOMALY ? "info" : "protocol");
+	jw_name(w, "action", ev->action);
+	jw_str2(w, "dataset", "zonewatch.", proto);
+	jw_obj_close(w);
 
-	add_endpoint(root, "source", f, 0);
-	add_endpoint(root, "destination", f, 1);
-	json_object *net = json_object_new_object();
-	json_object_object_add(net, "transport", json_object_new_string(transport_name(f->key.l4_proto)));
-	json_object_object_add(net, "protocol", json_object_new_string(proto));
-	if (f->key.vlan_id) {
-		json_object *vl = json_object_new_object();
-		json_object_object_add(vl, "id", json_object_new_int(f->key.vlan_id));
-		json_object_object_add(net, "vlan", vl);
-	}
-	json_object_object_add(root, "network", net);
+	add_endpoint(w, "source", f, 0, 0);
+	add_endpoint(w, "destination", f, 1, 0);
+	jw_obj_open(w, "network");
+	jw_name(w, "transport", transport_name(f->key.l4_proto));
+	jw_name(w, "protocol", proto);
+	add_vlan(w, f);
+	jw_obj_close(w);
 
-	json_object *zw = json_object_new_object();
-	json_object_object_add(zw, "flow_id", json_object_new_int64((int64_t)f->id));
-	json_object_object_add(zw, "direction",
-			       json_object_new_string(ev->dir ? "to_initiator" : "to_responder"));
-	json_object_object_add(zw, "function_class",
-			       json_object_new_string(dis_fclass_name((enum dis_fclass)ev->fclass)));
+	jw_obj_open(w, "zonewatch");
+	jw_u64(w, "flow_id", f->id);
+	jw_name(w, "direction", ev->dir ? "to_initiator" : "to_responder");
+	jw_name(w, "function_class", dis_fclass_name((enum dis_fclass)ev->fclass));
 	if (ev->count > 1)
-		json_object_object_add(zw, "count", json_object_new_int64(ev->count));
+		jw_u64(w, "count", ev->count);
 	if (ev->flags & DIS_EV_ANOMALY)
-		json_object_object_add(zw, "anomaly", json_object_new_boolean(1));
+		jw_bool(w, "anomaly", 1);
 	if (ev->flags & DIS_EV_TRUNCATED)
-		json_object_object_add(zw, "truncated", json_object_new_boolean(1));
-	json_object_object_add(root, "zonewatch", zw);
+		jw_bool(w, "truncated", 1);
+	jw_obj_close(w);
 
-	json_object *pj = json_object_new_object();
-	for (unsigned i = 0; i < ev->nfields; i++) {
-		const struct dis_field *fl = &ev->f[i];
-		json_object *v;
-		switch (fl->type) {
-		case DIS_F_UINT: v = json_object_new_uint64(fl->v.u); break;
-		case DIS_F_INT: v = json_object_new_int64(fl->v.i); break;
-		case DIS_F_BOOL: v = json_object_new_boolean(fl->v.u != 0); break;
-		default: v = safe_string(ev->str + fl->str_off, fl->str_len); break;
-		}
-		put_path(pj, fl->key, v);
-	}
-	json_object_object_add(root, proto, pj);
-	emit(o, root);
+	jw_obj_open(w, proto);
+	add_fields(w, ev);
+	jw_obj_close(w);
+	jw_obj_close(w);
+	finish_record(o);
 }
 
 static void flags_str(uint8_t fl, char *buf)
@@ -233,122 +297,114 @@ static void flags_str(uint8_t fl, char *buf)
 	buf[n] = '\0';
 }
 
-static json_object *endpoint_counts(const struct flow *f, int dir, json_object *ep)
-{
-	json_object_object_add(ep, "packets", json_object_new_int64((int64_t)f->pkts[dir]));
-	json_object_object_add(ep, "bytes", json_object_new_int64((int64_t)f->bytes[dir]));
-	return ep;
-}
-
 void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reason why)
 {
 	if (!(o->what & OUT_JSON_FLOWS) || !o->fp)
 		return;
 	char t1[40], t2[40];
-	json_object *root = json_object_new_object();
-	add_common(o, root, f->last_us);
+	struct jw *w = &o->w;
+	add_common(o, f->last_us);
 
-	json_object *e = json_object_new_object();
-	json_object_object_add(e, "kind", json_object_new_string("event"));
-	json_object_object_add(e, "category", str_array1("network"));
-	json_object *types = json_object_new_array();
-	json_object_array_add(types, json_object_new_string("connection"));
-	json_object_array_add(types, json_object_new_string("end"));
-	json_object_object_add(e, "type", types);
-	json_object_object_add(e, "action", json_object_new_string("flow"));
-	json_object_object_add(e, "dataset", json_object_new_string("zonewatch.flow"));
+	jw_obj_open(w, "event");
+	jw_name(w, "kind", "event");
+	str_array1(w, "category", "network");
+	jw_arr_open(w, "type");
+	jw_name(w, NULL, "connection");
+	jw_name(w, NULL, "end");
+	jw_arr_close(w);
+	jw_name(w, "action", "flow");
+	jw_name(w, "dataset", "zonewatch.flow");
 	out_time_str(f->first_us, t1, sizeof(t1));
 	out_time_str(f->last_us, t2, sizeof(t2));
-	json_object_object_add(e, "start", json_object_new_string(t1));
-	json_object_object_add(e, "end", json_object_new_string(t2));
-	json_object_object_add(e, "duration",
-			       json_object_new_int64((int64_t)(f->last_us - f->first_us) * 1000));
-	json_object_object_add(root, "event", e);
+	jw_name(w, "start", t1);
+	jw_name(w, "end", t2);
+	jw_u64(w, "duration", (f->last_us - f->first_us) * 1000);
+	jw_obj_close(w);
 
-	add_endpoint(root, "source", f, 0);
-	add_endpoint(root, "destination", f, 1);
-	json_object *src, *dst;
-	json_object_object_get_ex(root, "source", &src);
-	json_object_object_get_ex(root, "destination", &dst);
-	endpoint_counts(f, 0, src);
-	endpoint_counts(f, 1, dst);
+	add_endpoint(w, "source", f, 0, 1);
+	add_endpoint(w, "destination", f, 1, 1);
 
+	int classified = f->ndpi.master || f->ndpi.app;
 	char ndpi_name[64] = "Unknown";
-	if (o->nd && (f->ndpi.master || f->ndpi.app))
+	if (o->nd && classified)
 		dis_ndpi_proto_name(o->nd, &f->ndpi, ndpi_name, sizeof(ndpi_name));
 	const char *app = f->dis_proto ? dis_protos[f->dis_proto - 1]->name : NULL;
 
-	json_object *net = json_object_new_object();
-	json_object_object_add(net, "transport", json_object_new_string(transport_name(f->key.l4_proto)));
-	json_object_object_add(net, "type", json_object_new_string(f->key.ip_ver == 4 ? "ipv4" : "ipv6"));
+	jw_obj_open(w, "network");
+	jw_name(w, "transport", transport_name(f->key.l4_proto));
+	jw_name(w, "type", f->key.ip_ver == 4 ? "ipv4" : "ipv6");
 	if (app) {
-		json_object_object_add(net, "protocol", json_object_new_string(app));
-	} else if (f->ndpi.master || f->ndpi.app) {
+		jw_name(w, "protocol", app);
+	} else if (classified) {
 		char lower[64];
 		size_t i;
 		for (i = 0; ndpi_name[i] && i + 1 < sizeof(lower); i++)
 			lower[i] = (char)((ndpi_name[i] >= 'A' && ndpi_name[i] <= 'Z') ?
 						  ndpi_name[i] + 32 : ndpi_name[i]);
 		lower[i] = '\0';
-		json_object_object_add(net, "protocol", json_object_new_string(lower));
+		jw_str(w, "protocol", lower);
 	}
-	json_object_object_add(net, "packets", json_object_new_int64((int64_t)(f->pkts[0] + f->pkts[1])));
-	json_object_object_add(net, "bytes", json_object_new_int64((int64_t)(f->bytes[0] + f->bytes[1])));
-	if (f->key.vlan_id) {
-		json_object *vl = json_object_new_object();
-		json_object_object_add(vl, "id", json_object_new_int(f->key.vlan_id));
-		json_object_object_add(net, "vlan", vl);
-	}
-	json_object_object_add(root, "network", net);
+	jw_u64(w, "packets", f->pkts[0] + f->pkts[1]);
+	jw_u64(w, "bytes", f->bytes[0] + f->bytes[1]);
+	add_vlan(w, f);
+	jw_obj_close(w);
 
-	json_object *zw = json_object_new_object();
-	json_object_object_add(zw, "flow_id", json_object_new_int64((int64_t)f->id));
-	json_object_object_add(zw, "end_reason", json_object_new_string(flow_end_reason_name(why)));
+	jw_obj_open(w, "zonewatch");
+	jw_u64(w, "flow_id", f->id);
+	jw_name(w, "end_reason", flow_end_reason_name(why));
 	if (app) {
-		json_object *dj = json_object_new_object();
-		json_object_object_add(dj, "name", json_object_new_string(app));
-		json_object_object_add(dj, "confirmed", json_object_new_boolean(f->dis_confirmed));
-		json_object_object_add(zw, "dissector", dj);
+		jw_obj_open(w, "dissector");
+		jw_name(w, "name", app);
+		jw_bool(w, "confirmed", f->dis_confirmed);
+		jw_obj_close(w);
 	}
 	if (f->key.l4_proto == 6) {
 		char fs[10], fd[10];
-		json_object *tcp = json_object_new_object();
-		json_object_object_add(tcp, "state",
-				       json_object_new_string(flow_tcp_state_name((enum flow_tcp_state)f->tcp_state)));
+		jw_obj_open(w, "tcp");
+		jw_name(w, "state", flow_tcp_state_name((enum flow_tcp_state)f->tcp_state));
 		flags_str(f->tcp_flags[0], fs);
 		flags_str(f->tcp_flags[1], fd);
-		json_object_object_add(tcp, "flags_source", json_object_new_string(fs));
-		json_object_object_add(tcp, "flags_destination", json_object_new_string(fd));
-		json_object_object_add(tcp, "handshake_seen", json_object_new_boolean(f->syn_seen));
-		json_object_object_add(zw, "tcp", tcp);
+		jw_name(w, "flags_source", fs);
+		jw_name(w, "flags_destination", fd);
+		jw_bool(w, "handshake_seen", f->syn_seen);
+		jw_obj_close(w);
 	}
-	json_object *nd = json_object_new_object();
-	json_object_object_add(nd, "protocol", json_object_new_string(ndpi_name));
-	if (o->nd && (f->ndpi.master || f->ndpi.app))
-		json_object_object_add(nd, "category",
-				       json_object_new_string(dis_ndpi_category_name(o->nd, &f->ndpi)));
+	jw_obj_open(w, "ndpi");
+	jw_str(w, "protocol", ndpi_name);
+	if (f->ndpi.stopped)
+		jw_bool(w, "stopped", 1);
+	if (o->nd && classified)
+		jw_str(w, "category", dis_ndpi_category_name(o->nd, &f->ndpi));
 	if (f->ndpi.risk) {
-		json_object *risks = json_object_new_array();
+		jw_arr_open(w, "risks");
 		for (unsigned b = 1; b < 64; b++) {
 			if (!(f->ndpi.risk & (1ull << b)))
 				continue;
 			const char *rn = dis_ndpi_risk_name(b);
 			if (rn)
-				json_object_array_add(risks, json_object_new_string(rn));
+				jw_str(w, NULL, rn);
 		}
-		json_object_object_add(nd, "risks", risks);
+		jw_arr_close(w);
 	}
-	json_object_object_add(zw, "ndpi", nd);
-	json_object_object_add(root, "zonewatch", zw);
-	emit(o, root);
+	jw_obj_close(w);
+	jw_obj_close(w);
+	jw_obj_close(w);
+	finish_record(o);
 }
 
 void out_json_metric(struct out_json *o, const struct cap_engine *e)
 {
 	if (!(o->what & OUT_JSON_METRICS) || !o->fp)
 		return;
+	char ts[40];
 	json_object *root = json_object_new_object();
-	add_common(o, root, e->cs.last_us);
+	out_time_str(e->cs.last_us, ts, sizeof(ts));
+	json_object_object_add(root, "@timestamp", json_object_new_string(ts));
+	if (o->observer) {
+		json_object *obs = json_object_new_object();
+		json_object_object_add(obs, "name", json_object_new_string(o->observer));
+		json_object_object_add(root, "observer", obs);
+	}
 	json_object *ev = json_object_new_object();
 	json_object_object_add(ev, "kind", json_object_new_string("metric"));
 	json_object_object_add(ev, "action", json_object_new_string("statistics"));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "capture/cap.h"
+#include "output/out_jw.h"
 
 struct json_object;
 
@@ -26,6 +27,7 @@ struct out_json {
 	const char *observer; /* observer.name, NULL to leave out */
 	struct dis_ndpi *nd;  /* for protocol names in flow records */
 	uint64_t records, write_errors;
+	struct jw w;          /* the reusable record buffer */
 };
 
 /* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */

@@ -1,0 +1,113 @@
+/* out_jw.c - streaming JSON writer: buffer growth and string escaping
+ * (the rest is inline in out_jw.h). */
+#include "config.h"
+
+#include "output/out_jw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define JW_INITIAL_CAP 8192
+
+/* Bytes that need escaping: in every string (bit 0) and in wire strings (bit 1). */
+static uint8_t esc_class[256];
+
+static void esc_init(void)
+{
+	if (esc_class['"'])
+		return;
+	for (int c = 0; c < 256; c++) {
+		uint8_t v = 0;
+		if (c < 0x20 || c == '"' || c == '\\')
+			v |= 1;
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			v |= 2;
+		esc_class[c] = v;
+	}
+}
+
+void jw_init(struct jw *w)
+{
+	esc_init();
+	memset(w, 0, sizeof(*w));
+	w->first[0] = 1;
+}
+
+void jw_free(struct jw *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+}
+
+int jw_grow(struct jw *w, size_t n)
+{
+	if (w->oom)
+		return 0;
+	if (n <= w->cap - w->len)
+		return 1;
+	size_t cap = w->cap ? w->cap : JW_INITIAL_CAP;
+	while (cap - w->len < n) {
+		if (cap > SIZE_MAX / 2) {
+			w->oom = 1;
+			return 0;
+		}
+		cap *= 2;
+	}
+	char *nb = realloc(w->buf, cap);
+	if (!nb) {
+		w->oom = 1;
+		return 0;
+	}
+	w->buf = nb;
+	w->cap = cap;
+	return 1;
+}
+
+/* RFC 8259 section 7 escaping. Wire strings: every byte outside printable
+ * ASCII, and the backslash, become the four characters \xNN. Runs of bytes
+ * that need no escaping are copied whole. */
+void jw_escape(struct jw *w, const char *s, size_t n, int wire)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t mask = wire ? 2 : 1;
+	/* Worst case 6 output bytes per input byte. */
+	if (n > SIZE_MAX / 6 || !jw_room(w, n * 6))
+		return;
+	char *o = w->buf + w->len;
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (run < n && !(esc_class[(unsigned char)s[run]] & mask))
+			run++;
+		memcpy(o, s + i, run - i);
+		o += run - i;
+		if (run >= n)
+			break;
+		unsigned char c = (unsigned char)s[run];
+		i = run + 1;
+		*o++ = '\\';
+		if (wire && (c < 0x20 || c >= 0x7f || c == '\\')) {
+			/* the text \xNN: an escaped backslash, then xNN */
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			continue;
+		}
+		switch (c) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
+		default:
+			*o++ = 'u';
+			*o++ = '0';
+			*o++ = '0';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+			break;
+		}
+	}
+	w->len = (size_t)(o - w->buf);
+}

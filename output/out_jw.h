@@ -1,0 +1,229 @@
+/* out_jw.h - a streaming JSON writer into one reusable buffer.
+ *
+ * Why not json-c for every record: json-c builds a tree of heap objects (one
+ * allocation per key and value) and then prints it; at the rate of flow
+ * records and events of a busy capture that allocation churn cost more than
+ * the whole packet path (measured with `make bench`, see README.md). json-c
+ * still builds the statistics record, which is written once. This writer
+ * appends straight into a buffer that is reused from record to record, so a
+ * record costs no allocation once the buffer has grown to the largest record.
+ * The functions are inline so that the lengths of literal keys are known at
+ * compile time.
+ *
+ * Commas are inserted automatically; the caller opens and closes objects and
+ * arrays in order. Keys must be string literals of our own that need no
+ * escaping (they are copied as they are); our own string values are escaped
+ * per RFC 8259; strings read off the wire go through jw_str_wire(), which
+ * also writes every byte outside printable ASCII, and the backslash, as the
+ * text \xNN, so the output is always valid UTF-8 and nothing is hidden.
+ */
+#ifndef ZW_OUT_JW_H
+#define ZW_OUT_JW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define JW_MAX_DEPTH 16
+#define JW_SLACK 256 /* bytes always available after a successful jw_room() */
+
+struct jw {
+	char *buf;
+	size_t len, cap;
+	int depth;
+	uint8_t first[JW_MAX_DEPTH]; /* no element written yet at this depth */
+	int oom;                     /* an allocation failed: the record is incomplete */
+};
+
+void jw_init(struct jw *w);
+void jw_free(struct jw *w);
+/* Grows the buffer so that n more bytes fit; returns 0 (and sets oom) on failure. */
+int jw_grow(struct jw *w, size_t n);
+/* Escaped string body (no quotes); wire selects the \xNN rule. */
+void jw_escape(struct jw *w, const char *s, size_t n, int wire);
+
+static inline int jw_room(struct jw *w, size_t n)
+{
+	if (n + JW_SLACK <= w->cap - w->len)
+		return 1;
+	return jw_grow(w, n + JW_SLACK);
+}
+
+/* Starts a new record (clears the buffer, keeps its memory). */
+static inline void jw_reset(struct jw *w)
+{
+	w->len = 0;
+	w->depth = 0;
+	w->first[0] = 1;
+	w->oom = 0;
+}
+
+static inline void jw_put(struct jw *w, const char *s, size_t n)
+{
+	if (!jw_room(w, n))
+		return;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+/* Comma if needed, then "key": (key NULL inside arrays). */
+static inline void jw_member(struct jw *w, const char *key)
+{
+	size_t kl = key ? strlen(key) : 0;
+	if (!jw_room(w, kl + 4))
+		return;
+	char *o = w->buf + w->len;
+	if (!w->first[w->depth])
+		*o++ = ',';
+	w->first[w->depth] = 0;
+	if (key) {
+		*o++ = '"';
+		memcpy(o, key, kl);
+		o += kl;
+		*o++ = '"';
+		*o++ = ':';
+	}
+	w->len = (size_t)(o - w->buf);
+}
+
+static inline void jw_open(struct jw *w, const char *key, char c)
+{
+	jw_member(w, key);
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = c;
+	if (w->depth + 1 < JW_MAX_DEPTH)
+		w->depth++;
+	else
+		w->oom = 1;
+	w->first[w->depth] = 1;
+}
+
+static inline void jw_close(struct jw *w, char c)
+{
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = c;
+	if (w->depth > 0)
+		w->depth--;
+}
+
+static inline void jw_obj_open(struct jw *w, const char *key) { jw_open(w, key, '{'); }
+static inline void jw_obj_close(struct jw *w) { jw_close(w, '}'); }
+static inline void jw_arr_open(struct jw *w, const char *key) { jw_open(w, key, '['); }
+static inline void jw_arr_close(struct jw *w) { jw_close(w, ']'); }
+
+static inline void jw_quoted(struct jw *w, const char *s, size_t n, int wire)
+{
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = '"';
+	jw_escape(w, s, n, wire);
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = '"';
+}
+
+/* A string of our own known to need no escaping (names from our static
+ * tables, formatted addresses and times): copied as it is. Never use it for
+ * bytes read off the wire or for configuration text. */
+static inline void jw_name(struct jw *w, const char *key, const char *s)
+{
+	size_t n = strlen(s);
+	jw_member(w, key);
+	if (!jw_room(w, n + 2))
+		return;
+	char *o = w->buf + w->len;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
+}
+
+static inline void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_member(w, key);
+	jw_quoted(w, s, strlen(s), 0);
+}
+
+static inline void jw_str_len(struct jw *w, const char *key, const char *s, size_t n)
+{
+	jw_member(w, key);
+	jw_quoted(w, s, n, 0);
+}
+
+static inline void jw_str_wire(struct jw *w, const char *key, const char *s, size_t n)
+{
+	jw_member(w, key);
+	jw_quoted(w, s, n, 1);
+}
+
+/* The concatenation of a and b as one string value. */
+static inline void jw_str2(struct jw *w, const char *key, const char *a, const char *b)
+{
+	jw_member(w, key);
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = '"';
+	jw_escape(w, a, strlen(a), 0);
+	jw_escape(w, b, strlen(b), 0);
+	if (!jw_room(w, 1))
+		return;
+	w->buf[w->len++] = '"';
+}
+
+static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+	jw_member(w, key);
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (!jw_room(w, 21))
+		return;
+	while (n)
+		w->buf[w->len++] = tmp[--n];
+}
+
+static inline void jw_i64(struct jw *w, const char *key, int64_t v)
+{
+	if (v >= 0) {
+		jw_u64(w, key, (uint64_t)v);
+		return;
+	}
+	jw_member(w, key);
+	jw_put(w, "-", 1);
+	/* continue without a key: write the magnitude in place */
+	uint64_t m = (uint64_t)0 - (uint64_t)v;
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (!jw_room(w, 21))
+		return;
+	while (n)
+		w->buf[w->len++] = tmp[--n];
+}
+
+static inline void jw_bool(struct jw *w, const char *key, int v)
+{
+	jw_member(w, key);
+	if (v)
+		jw_put(w, "true", 4);
+	else
+		jw_put(w, "false", 5);
+}
+
+/* Appends pre-encoded JSON text (a complete value) under key. */
+static inline void jw_raw(struct jw *w, const char *key, const char *json, size_t n)
+{
+	jw_member(w, key);
+	jw_put(w, json, n);
+}
+
+#endif /* ZW_OUT_JW_H */
