@@ -128,12 +128,11 @@ void cap_engine_destroy(struct cap_engine *e)
 }
 
 /* Time, expiry and the flow-level work for one decoded packet. */
-static void process_decoded(struct cap_engine *e, struct dec_pkt *pp, enum dec_result r,
-			    uint32_t hash)
+static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum dec_result r,
+			    const struct flow_key *key, uint32_t hash, int src_is_lo)
 {
-	const struct dec_pkt p = *pp;
-	uint64_t ts_us = p.ts_us;
-	const uint8_t *frame = p.frame;
+	uint64_t ts_us = pp->ts_us;
+	const uint8_t *frame = pp->frame;
 
 	if (!e->cs.first_us || ts_us < e->cs.first_us)
 		e->cs.first_us = ts_us;
@@ -153,7 +152,7 @@ static void process_decoded(struct cap_engine *e, struct dec_pkt *pp, enum dec_r
 		return;
 
 	int dir;
-	struct flow *f = flow_packet_hashed(&e->ft, &p, hash, &dir);
+	struct flow *f = flow_packet_keyed(&e->ft, pp, key, hash, src_is_lo, &dir);
 	if (!f)
 		return;
 	if (r == DEC_TCP) {
@@ -167,13 +166,13 @@ static void process_decoded(struct cap_engine *e, struct dec_pkt *pp, enum dec_r
 		} else {
 			struct stream_ctx sc = { e, f, ts_us };
 			struct reasm_cb cb = { on_stream_data, on_stream_gap, &sc };
-			if ((p.tcp_flags & DEC_TCP_ACK) && f->rs[!dir].held_head != REASM_NONE)
-				reasm_ack(&e->rp, &f->rs[!dir], !dir, p.ack, &cb);
-			if (p.payload_wire_len ||
-			    (p.tcp_flags & (DEC_TCP_SYN | DEC_TCP_FIN | DEC_TCP_RST)))
-				reasm_segment(&e->rp, &f->rs[dir], dir, p.seq, p.tcp_flags,
-					      frame + p.payload_off, p.payload_len,
-					      p.payload_wire_len, &cb);
+			if ((pp->tcp_flags & DEC_TCP_ACK) && f->rs[!dir].held_head != REASM_NONE)
+				reasm_ack(&e->rp, &f->rs[!dir], !dir, pp->ack, &cb);
+			if (pp->payload_wire_len ||
+			    (pp->tcp_flags & (DEC_TCP_SYN | DEC_TCP_FIN | DEC_TCP_RST)))
+				reasm_segment(&e->rp, &f->rs[dir], dir, pp->seq, pp->tcp_flags,
+					      frame + pp->payload_off, pp->payload_len,
+					      pp->payload_wire_len, &cb);
 		}
 	}
 
@@ -187,7 +186,7 @@ static void process_decoded(struct cap_engine *e, struct dec_pkt *pp, enum dec_r
 			dis_ndpi_finish(e->nd, f);
 		}
 		else if (!f->dis)
-			dis_ndpi_packet(e->nd, f, frame + p.l3_off, p.l3_len, ts_us);
+			dis_ndpi_packet(e->nd, f, frame + pp->l3_off, pp->l3_len, ts_us);
 	}
 }
 
@@ -199,10 +198,12 @@ void cap_engine_packet(struct cap_engine *e, uint64_t ts_us, const uint8_t *fram
 	e->cs.packets++;
 	e->cs.bytes += wirelen;
 	enum dec_result r = dec_packet(e->dlt, frame, caplen, wirelen, ts_us, &p, &e->ds);
+	struct flow_key k;
 	uint32_t h = 0;
+	int lo = 0;
 	if (r == DEC_TCP || r == DEC_UDP)
-		h = flow_hash_prefetch(&e->ft, &p);
-	process_decoded(e, &p, r, h);
+		h = flow_hash_prefetch(&e->ft, &p, &k, &lo);
+	process_decoded(e, &p, r, &k, h, lo);
 }
 
 /* ---- batches ----
@@ -223,15 +224,17 @@ static void batch_flush(struct cap_engine *e)
 		bp->r = dec_packet(e->dlt, b->arena + bp->off, bp->caplen, bp->wirelen, bp->ts_us,
 				   &bp->p, &e->ds);
 		if (bp->r == DEC_TCP || bp->r == DEC_UDP)
-			bp->hash = flow_hash_prefetch(&e->ft, &bp->p);
+			bp->hash = flow_hash_prefetch(&e->ft, &bp->p, &bp->key, &bp->src_is_lo);
 	}
 	for (unsigned i = 0; i < b->n; i++) {
 		struct cap_batch_pkt *bp = &b->pkt[i];
 		if (bp->r == DEC_TCP || bp->r == DEC_UDP)
 			flow_prefetch_entry(&e->ft, bp->hash);
 	}
-	for (unsigned i = 0; i < b->n; i++)
-		process_decoded(e, &b->pkt[i].p, b->pkt[i].r, b->pkt[i].hash);
+	for (unsigned i = 0; i < b->n; i++) {
+		struct cap_batch_pkt *bp = &b->pkt[i];
+		process_decoded(e, &bp->p, bp->r, &bp->key, bp->hash, bp->src_is_lo);
+	}
 	b->n = 0;
 	b->used = 0;
 }
@@ -246,12 +249,9 @@ static void batch_add(struct cap_engine *e, uint64_t ts_us, const uint8_t *frame
 		batch_flush(e);
 		if (caplen > CAP_BATCH_ARENA) {
 			/* Too big for the arena: process it where it lies. */
-			struct dec_pkt p;
-			enum dec_result r = dec_packet(e->dlt, frame, caplen, wirelen, ts_us, &p, &e->ds);
-			uint32_t h = 0;
-			if (r == DEC_TCP || r == DEC_UDP)
-				h = flow_hash_prefetch(&e->ft, &p);
-			process_decoded(e, &p, r, h);
+			e->cs.packets--;
+			e->cs.bytes -= wirelen;
+			cap_engine_packet(e, ts_us, frame, caplen, wirelen);
 			return;
 		}
 	}

@@ -58,6 +58,8 @@ struct cap_stats {
 
 struct cap_batch_pkt {
 	struct dec_pkt p;
+	struct flow_key key;
+	int src_is_lo;
 	uint64_t ts_us;
 	uint32_t off, caplen, wirelen;
 	uint32_t hash;

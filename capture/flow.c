@@ -223,10 +223,14 @@ static uint8_t lru_class(const struct flow *f)
 /* Builds the symmetric key; returns 1 when the sender is endpoint 0. */
 static int make_key(const struct dec_pkt *p, struct flow_key *k)
 {
-	int c = memcmp(p->saddr, p->daddr, 16);
-	if (c == 0)
-		c = (int)p->sport - (int)p->dport;
-	int src_is_lo = c <= 0;
+	uint64_t sa[2], da[2];
+	memcpy(sa, p->saddr, 16);
+	memcpy(da, p->daddr, 16);
+	int src_is_lo;
+	if (sa[0] != da[0] || sa[1] != da[1])
+		src_is_lo = memcmp(p->saddr, p->daddr, 16) < 0;
+	else
+		src_is_lo = p->sport <= p->dport;
 	memcpy(k->addr[0], src_is_lo ? p->saddr : p->daddr, 16);
 	memcpy(k->addr[1], src_is_lo ? p->daddr : p->saddr, 16);
 	k->port[0] = src_is_lo ? p->sport : p->dport;
@@ -237,11 +241,11 @@ static int make_key(const struct dec_pkt *p, struct flow_key *k)
 	return src_is_lo;
 }
 
-uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p)
+uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p, struct flow_key *k,
+			    int *src_is_lo)
 {
-	struct flow_key k;
-	make_key(p, &k);
-	uint32_t h = key_hash(t, &k);
+	*src_is_lo = make_key(p, k);
+	uint32_t h = key_hash(t, k);
 	__builtin_prefetch(&t->slots[h & t->slot_mask]);
 	return h;
 }
@@ -257,11 +261,10 @@ void flow_prefetch_entry(struct flow_table *t, uint32_t h)
 	}
 }
 
-struct flow *flow_packet_hashed(struct flow_table *t, const struct dec_pkt *p, uint32_t h, int *dir)
+struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
+			       const struct flow_key *kp, uint32_t h, int src_is_lo, int *dir)
 {
-	struct flow_key k;
-	int src_is_lo = make_key(p, &k);
-
+	const struct flow_key k = *kp;
 	uint32_t mask = t->slot_mask;
 	uint32_t s = h & mask;
 	uint32_t i = FLOW_NONE;
@@ -370,8 +373,8 @@ struct flow *flow_packet_hashed(struct flow_table *t, const struct dec_pkt *p, u
 struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir)
 {
 	struct flow_key k;
-	make_key(p, &k);
-	return flow_packet_hashed(t, p, key_hash(t, &k), dir);
+	int src_is_lo = make_key(p, &k);
+	return flow_packet_keyed(t, p, &k, key_hash(t, &k), src_is_lo, dir);
 }
 
 uint32_t flow_expire(struct flow_table *t, uint64_t now_us)

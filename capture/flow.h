@@ -152,14 +152,15 @@ void flow_table_destroy(struct flow_table *t);
  * only if max_flows is 0. */
 struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir);
 
-/* The same in steps, for batches: flow_hash_prefetch() returns the packet's
- * key hash and prefetches its index slot; flow_prefetch_entry() prefetches
- * the entry that slot names; flow_packet_hashed() then does the work of
- * flow_packet() with the hash already known. */
-uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p);
+/* The same in steps, for batches: flow_hash_prefetch() builds the packet's
+ * key (*src_is_lo: the sender is key endpoint 0), returns its hash and
+ * prefetches its index slot; flow_prefetch_entry() prefetches the entry that
+ * slot names; flow_packet_keyed() then does the work of flow_packet(). */
+uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p, struct flow_key *k,
+			    int *src_is_lo);
 void flow_prefetch_entry(struct flow_table *t, uint32_t hash);
-struct flow *flow_packet_hashed(struct flow_table *t, const struct dec_pkt *p, uint32_t hash,
-				int *dir);
+struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
+			       const struct flow_key *k, uint32_t hash, int src_is_lo, int *dir);
 
 /* Ends flows idle past their timeout at time now_us. Returns the count. */
 uint32_t flow_expire(struct flow_table *t, uint64_t now_us);

@@ -285,7 +285,7 @@ static void mark_ok(struct flow *f, struct dis_flow *df, struct dis_proto_stats 
 
 /* Counts a malformed PDU. Returns -1 when the dissector was detached because
  * the flow had not yet been confirmed in both directions, else 0. */
-static int on_malformed(struct dis_runtime *rt, struct flow *f, int dir)
+static int on_malformed(struct dis_runtime *rt, struct flow *f)
 {
 	struct dis_flow *df = f->dis;
 	rt->proto[df->pidx].malformed++;
@@ -329,7 +329,7 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 				size_t want = used > len ? used : len + 1;
 				if (want > p->max_pdu || len > p->max_pdu) {
 					ps->oversize++;
-					if (on_malformed(rt, f, dir) < 0)
+					if (on_malformed(rt, f) < 0)
 						return;
 					dis_anomaly(&ctx, dir, "pdu_too_large");
 					df->dead_dirs |= bit;
@@ -349,7 +349,7 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 				return;
 			}
 			case DIS_MALFORMED:
-				if (on_malformed(rt, f, dir) < 0)
+				if (on_malformed(rt, f) < 0)
 					return;
 				if (used == 0 || used > len)
 					used = len;
@@ -395,7 +395,7 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 			} else if (s == DIS_NEED_MORE) {
 				if (used > p->max_pdu || (have - off >= df->left_cap[dir] && len > 0)) {
 					ps->oversize++;
-					if (on_malformed(rt, f, dir) < 0)
+					if (on_malformed(rt, f) < 0)
 						return;
 					dis_anomaly(&ctx, dir, "pdu_too_large");
 					df->dead_dirs |= bit;
@@ -405,7 +405,7 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 				df->left_need[dir] = (uint32_t)used;
 				break;
 			} else if (s == DIS_MALFORMED) {
-				if (on_malformed(rt, f, dir) < 0)
+				if (on_malformed(rt, f) < 0)
 					return;
 				if (used == 0 || used > have - off)
 					used = have - off;
