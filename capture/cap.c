@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CAP_LIVE_TIMEOUT_MS 250
+#define CAP_LIVE_TIMEOUT_MS 100 /* ring block retire time and poll timeout */
 #define CAP_PROGRESS_EVERY 65536   /* packets between progress clock checks */
 
 void cap_config_defaults(struct cap_config *c)
@@ -427,7 +428,18 @@ int cap_live(struct cap_engine *e, const char *iface, void (*on_tick)(struct cap
 		pcap_close(p);
 		return -1;
 	}
+	/* Non-blocking reads with our own poll(): libpcap's blocking read on a
+	 * TPACKET_V3 ring waits for the next packet indefinitely, so an idle
+	 * link would leave signals (stop, statistics) unanswered. */
+	int fd = pcap_get_selectable_fd(p);
+	if (fd < 0 || pcap_setnonblock(p, 1, perr) < 0) {
+		snprintf(errbuf, errlen, "%s: cannot read without blocking: %s", iface,
+			 fd < 0 ? "no selectable descriptor" : perr);
+		pcap_close(p);
+		return -1;
+	}
 	e->cs.files++;
+	double last_tick = 0;
 	while (!e->stop) {
 		int n = pcap_dispatch(p, -1, pcap_cb, (u_char *)e);
 		batch_flush(e);
@@ -438,14 +450,28 @@ int cap_live(struct cap_engine *e, const char *iface, void (*on_tick)(struct cap
 		}
 		if (n == PCAP_ERROR_BREAK)
 			break;
-		struct pcap_stat ps;
-		if (pcap_stats(p, &ps) == 0) {
-			e->cs.pcap_recv = ps.ps_recv;
-			e->cs.pcap_drop = ps.ps_drop;
-			e->cs.pcap_ifdrop = ps.ps_ifdrop;
+		if (n == 0) {
+			struct pollfd pfd = { fd, POLLIN, 0 };
+			(void)poll(&pfd, 1, CAP_LIVE_TIMEOUT_MS); /* EINTR: loop and look */
+		}
+		double now = mono_now();
+		if (now - last_tick >= 0.25) {
+			last_tick = now;
+			struct pcap_stat ps;
+			if (pcap_stats(p, &ps) == 0) {
+				e->cs.pcap_recv = ps.ps_recv;
+				e->cs.pcap_drop = ps.ps_drop;
+				e->cs.pcap_ifdrop = ps.ps_ifdrop;
+			}
 		}
 		if (on_tick)
 			on_tick(e);
+	}
+	struct pcap_stat ps;
+	if (pcap_stats(p, &ps) == 0) {
+		e->cs.pcap_recv = ps.ps_recv;
+		e->cs.pcap_drop = ps.ps_drop;
+		e->cs.pcap_ifdrop = ps.ps_ifdrop;
 	}
 	pcap_close(p);
 	return 0;

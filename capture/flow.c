@@ -45,6 +45,14 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
+static int key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+	uint64_t x[5], y[5];
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (x[4] ^ y[4])) == 0;
+}
+
 static uint32_t key_hash(const struct flow_table *t, const struct flow_key *k)
 {
 	const uint8_t *b = (const uint8_t *)k;
@@ -274,7 +282,7 @@ struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
 			break;
 		if ((uint32_t)(v >> 32) == h) {
 			uint32_t cand = (uint32_t)v - 1u;
-			if (memcmp(&t->flows[cand].key, &k, sizeof(k)) == 0) {
+			if (key_eq(&t->flows[cand].key, &k)) {
 				i = cand;
 				break;
 			}

@@ -102,6 +102,8 @@ struct flow {
 	struct flow_ndpi ndpi;
 	struct reasm_dir rs[2];
 	/* cold */
+	uint8_t *probe_buf[2];   /* first bytes kept while probes want more (dissectors/) */
+	uint16_t probe_len[2];
 	uint64_t id;             /* 1, 2, ... in creation order */
 	uint64_t first_us;
 	uint64_t payload_bytes[2];

@@ -264,9 +264,42 @@ static void deliver_segment(struct reasm_pool *pool, struct reasm_dir *d, int di
 	}
 
 	pool->st.in_order_segments++;
-	emit_data(pool, d, dir, data, len, cb);
-	if (wire_len > len)
-		emit_gap(pool, d, dir, (uint32_t)(wire_len - len), cb);
+	uint32_t wire_end = seq + (uint32_t)wire_len;
+	/* Deliver up to each held block; where the segment overlaps held
+	 * bytes, the held (first) copy wins. */
+	while (len > 0) {
+		if (d->held_head != REASM_NONE) {
+			struct reasm_block *h = &pool->blocks[d->held_head];
+			int32_t ahead = reasm_seq_diff(h->seq, d->next_seq);
+			if (ahead <= 0) {
+				uint32_t before = d->next_seq;
+				drain(pool, d, dir, cb);
+				uint32_t skip = d->next_seq - before;
+				if (skip) {
+					pool->st.overlaps++;
+					pool->st.overlap_bytes += skip < len ? skip : len;
+				}
+				if (skip >= len) {
+					data += len;
+					len = 0;
+				} else {
+					data += skip;
+					len -= skip;
+				}
+				continue;
+			}
+			size_t n = (size_t)ahead < len ? (size_t)ahead : len;
+			emit_data(pool, d, dir, data, n, cb);
+			data += n;
+			len -= n;
+			continue;
+		}
+		emit_data(pool, d, dir, data, len, cb);
+		len = 0;
+	}
+	/* Bytes cut by the snaplen are a gap, except where held bytes cover them. */
+	if (reasm_seq_diff(wire_end, d->next_seq) > 0)
+		skip_to(pool, d, dir, wire_end, cb);
 	drain(pool, d, dir, cb);
 }
 
@@ -335,7 +368,7 @@ void reasm_ack(struct reasm_pool *pool, struct reasm_dir *d, int dir, uint32_t a
 	uint32_t last_end = d->next_seq;
 	for (uint32_t i = d->held_head; i != REASM_NONE; i = pool->blocks[i].next) {
 		uint32_t end = pool->blocks[i].seq + pool->blocks[i].len;
-		if (reasm_seq_diff(pool->blocks[i].seq, ack) >= 0)
+		if (reasm_seq_diff(pool->blocks[i].seq, ack) > 0)
 			break;
 		last_end = end;
 	}

@@ -28,6 +28,7 @@
 
 #define DIS_MAX_PROTOS 16
 #define DIS_PROBE_TRIES 4       /* payload chunks per direction offered to probes */
+#define DIS_PROBE_BYTES 512     /* first bytes kept per direction while probes want more */
 #define DIS_ANOMALY_EVENTS_PER_FLOW 8 /* further anomalies are only counted */
 
 enum dis_status { DIS_OK, DIS_NEED_MORE, DIS_MALFORMED, DIS_UNSUPPORTED };

@@ -110,6 +110,8 @@ static inline uint32_t rd_le32(struct rd *r)
 
 static inline uint64_t rd_le64(struct rd *r)
 {
+	if (!rd_need(r, 8))
+		return 0;
 	uint64_t lo = rd_le32(r);
 	uint64_t hi = rd_le32(r);
 	return lo | (hi << 32);

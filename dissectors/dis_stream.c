@@ -238,9 +238,12 @@ static int attach(struct dis_runtime *rt, struct flow *f, unsigned pidx)
 	return 0;
 }
 
-/* Tries the probes on a chunk; returns 1 when a dissector was attached. */
-static int select_dissector(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data,
-			    size_t len)
+enum select_result { SEL_NO, SEL_MORE, SEL_ATTACHED };
+
+/* Tries the probes on the first bytes of a direction: protocols whose port
+ * matches first, then all others. */
+static enum select_result select_dissector(struct dis_runtime *rt, struct flow *f, int dir,
+					   const uint8_t *data, size_t len)
 {
 	unsigned n = dis_proto_count();
 	int more = 0;
@@ -254,23 +257,30 @@ static int select_dissector(struct dis_runtime *rt, struct flow *f, int dir, con
 				continue;
 			enum dis_probe_result r = p->probe(data, len, dir);
 			if (r == DIS_PROBE_YES)
-				return attach(rt, f, i) == 0;
+				return attach(rt, f, i) == 0 ? SEL_ATTACHED : SEL_NO;
 			if (r == DIS_PROBE_MORE)
 				more = 1;
 		}
 	}
-	if (++f->probe_tries[dir] >= DIS_PROBE_TRIES && !more) {
+	if (more && len < DIS_PROBE_BYTES)
+		return SEL_MORE;
+	if (++f->probe_tries[dir] >= DIS_PROBE_TRIES) {
 		int other = f->probe_tries[!dir] >= DIS_PROBE_TRIES || (f->rs[!dir].flags & REASM_F_CLOSED);
-		if (other) {
+		if (other || f->probe_tries[dir] >= 2 * DIS_PROBE_TRIES) {
 			f->dis_gave_up = 1;
 			rt->st.no_dissector++;
 		}
 	}
-	if (f->probe_tries[dir] >= 2 * DIS_PROBE_TRIES && !f->dis_gave_up) {
-		f->dis_gave_up = 1;
-		rt->st.no_dissector++;
+	return SEL_NO;
+}
+
+static void probe_release(struct dis_runtime *rt, struct flow *f, int dir)
+{
+	if (f->probe_buf[dir]) {
+		buf_put(rt, f->probe_buf[dir], DIS_PROBE_BYTES);
+		f->probe_buf[dir] = NULL;
 	}
-	return 0;
+	f->probe_len[dir] = 0;
 }
 
 static void mark_ok(struct flow *f, struct dis_flow *df, struct dis_proto_stats *ps, uint8_t bit)
@@ -435,16 +445,61 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data,
 		     size_t len, uint64_t ts_us)
 {
-	if (!f->dis) {
-		if (f->dis_gave_up || !select_dissector(rt, f, dir, data, len))
-			return;
+	if (f->dis) {
+		feed(rt, f, dir, data, len, ts_us);
+		return;
 	}
-	feed(rt, f, dir, data, len, ts_us);
+	if (f->dis_gave_up)
+		return;
+	/* Until a probe decides, the first bytes of each direction are kept
+	 * (up to DIS_PROBE_BYTES), so a stream that starts with tiny segments
+	 * is judged on enough bytes and none of them is lost. */
+	const uint8_t *pd = data;
+	size_t pl = len, taken = len;
+	if (f->probe_len[dir]) {
+		size_t room = DIS_PROBE_BYTES - f->probe_len[dir];
+		taken = len < room ? len : room;
+		memcpy(f->probe_buf[dir] + f->probe_len[dir], data, taken);
+		f->probe_len[dir] = (uint16_t)(f->probe_len[dir] + taken);
+		pd = f->probe_buf[dir];
+		pl = f->probe_len[dir];
+	}
+	switch (select_dissector(rt, f, dir, pd, pl)) {
+	case SEL_ATTACHED:
+		if (f->probe_len[dir]) {
+			feed(rt, f, dir, f->probe_buf[dir], f->probe_len[dir], ts_us);
+			probe_release(rt, f, dir);
+			if (f->dis && taken < len)
+				feed(rt, f, dir, data + taken, len - taken, ts_us);
+		} else {
+			feed(rt, f, dir, data, len, ts_us);
+		}
+		/* Bytes kept from the other direction go to the new dissector too. */
+		if (f->dis && f->probe_len[!dir]) {
+			feed(rt, f, !dir, f->probe_buf[!dir], f->probe_len[!dir], ts_us);
+			probe_release(rt, f, !dir);
+		}
+		return;
+	case SEL_MORE:
+		if (!f->probe_len[dir]) {
+			uint32_t cap;
+			f->probe_buf[dir] = buf_get(rt, DIS_PROBE_BYTES, &cap);
+			if (!f->probe_buf[dir])
+				return;
+			memcpy(f->probe_buf[dir], data, len);
+			f->probe_len[dir] = (uint16_t)len;
+		}
+		return;
+	case SEL_NO:
+		probe_release(rt, f, dir);
+		return;
+	}
 }
 
 void dis_stream_gap(struct dis_runtime *rt, struct flow *f, int dir, uint32_t len, uint64_t ts_us)
 {
 	struct dis_flow *df = f->dis;
+	probe_release(rt, f, dir); /* kept bytes are no longer contiguous */
 	if (!df)
 		return;
 	struct dis_ctx ctx = { rt, f, df, ts_us };
@@ -459,6 +514,8 @@ void dis_stream_gap(struct dis_runtime *rt, struct flow *f, int dir, uint32_t le
 void dis_flow_end(struct dis_runtime *rt, struct flow *f, uint64_t ts_us)
 {
 	struct dis_flow *df = f->dis;
+	probe_release(rt, f, 0);
+	probe_release(rt, f, 1);
 	if (!df)
 		return;
 	struct dis_ctx ctx = { rt, f, df, ts_us };

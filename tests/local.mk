@@ -1,19 +1,68 @@
 ## tests/: Check unit tests, pcap regression scripts, fuzz corpus replay
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
-AM_TESTS_ENVIRONMENT = ZONEWATCH='$(abs_top_builddir)/zonewatch'; export ZONEWATCH;
+AM_TESTS_ENVIRONMENT = ZONEWATCH='$(abs_top_builddir)/zonewatch'; export ZONEWATCH; \
+	MBLOOP='$(abs_top_builddir)/%reldir%/regress/mbloop'; export MBLOOP;
+
+check_PROGRAMS += %reldir%/regress/mbloop
+%canon_reldir%_regress_mbloop_SOURCES = %reldir%/regress/mbloop.c
+
+# Check kills a test after 4 s by default; sanitizer builds on a busy
+# 2-core runner can come close, so allow 30.
+AM_TESTS_ENVIRONMENT += CK_DEFAULT_TIMEOUT=30; export CK_DEFAULT_TIMEOUT;
+
+if HAVE_CHECK
+check_PROGRAMS += \
+	%reldir%/unit/check_cursor \
+	%reldir%/unit/check_decode \
+	%reldir%/unit/check_flow \
+	%reldir%/unit/check_reasm \
+	%reldir%/unit/check_mbtcp
+TESTS += \
+	%reldir%/unit/check_cursor \
+	%reldir%/unit/check_decode \
+	%reldir%/unit/check_flow \
+	%reldir%/unit/check_reasm \
+	%reldir%/unit/check_mbtcp
+
+%canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
+%canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_cursor_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_decode_SOURCES = %reldir%/unit/check_decode.c
+%canon_reldir%_unit_check_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_decode_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_flow_SOURCES = %reldir%/unit/check_flow.c
+%canon_reldir%_unit_check_flow_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_flow_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_reasm_SOURCES = %reldir%/unit/check_reasm.c
+%canon_reldir%_unit_check_reasm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_reasm_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_mbtcp_SOURCES = %reldir%/unit/check_mbtcp.c
+%canon_reldir%_unit_check_mbtcp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+endif
+if !HAVE_CHECK
+check-local:
+	@echo "tests/unit: Check not found, unit tests SKIPPED (apt-get install check)"
+endif
 
 TESTS += \
 	%reldir%/regress/cli.sh \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
-	%reldir%/regress/expected.sh
+	%reldir%/regress/expected.sh \
+	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
 	%reldir%/regress/cli.sh \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
+	%reldir%/regress/live.sh \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf

@@ -1,0 +1,918 @@
+/* check_mbtcp.c - unit tests for the Modbus/TCP dissector (dissectors/mbtcp.c),
+ * driven through the real stream framework (dissectors/dis_stream.c).
+ *
+ * Each test builds a dis_runtime whose emit callback copies every event into
+ * an array, and a zeroed struct flow on port 502, then feeds reassembled
+ * stream bytes with dis_stream_data() / dis_stream_gap() / dis_flow_end().
+ * ADUs are hand-built from the examples of the Modbus Application Protocol
+ * Specification V1.1b3 (section numbers in the comments), wrapped in an MBAP
+ * header (Modbus Messaging on TCP/IP Implementation Guide V1.0b, 3.1.3).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/flow.h"
+#include "capture/reasm.h"
+#include "dissectors/dis.h"
+#include "dissectors/dis_event.h"
+#include "dissectors/mbtcp.h"
+
+#define MAX_EVENTS 64
+#define TS0 1700000000000000ull
+
+/* ---- ADUs ---- */
+
+/* FC6 write single register request (spec 6.6 example): tid 1, unit 0x11,
+ * register 1 <- 0x0003. */
+static const uint8_t req6[] = { 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x11,
+				0x06, 0x00, 0x01, 0x00, 0x03 };
+/* FC6 response: an echo of the request. */
+static const uint8_t resp6[] = { 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x11,
+				 0x06, 0x00, 0x01, 0x00, 0x03 };
+/* FC6 request tid 2, unit 0x11, register 2 <- 0x1234. */
+static const uint8_t req6b[] = { 0x00, 0x02, 0x00, 0x00, 0x00, 0x06, 0x11,
+				 0x06, 0x00, 0x02, 0x12, 0x34 };
+/* FC6 request tid 3 to register 0x9999, which the server does not have. */
+static const uint8_t req6x[] = { 0x00, 0x03, 0x00, 0x00, 0x00, 0x06, 0x11,
+				 0x06, 0x99, 0x99, 0x00, 0x01 };
+/* Exception response to it: function 0x86, exception code 2 (illegal data
+ * address, spec 7). */
+static const uint8_t resp6x[] = { 0x00, 0x03, 0x00, 0x00, 0x00, 0x03, 0x11, 0x86, 0x02 };
+/* FC3 read holding registers request (spec 6.3 example): tid 10, unit 1,
+ * 3 registers from 107 (0x006b). */
+static const uint8_t req3[] = { 0x00, 0x0a, 0x00, 0x00, 0x00, 0x06, 0x01,
+				0x03, 0x00, 0x6b, 0x00, 0x03 };
+/* FC3 response (spec 6.3 example): 6 bytes, registers 0x022b 0x0000 0x0064. */
+static const uint8_t resp3[] = { 0x00, 0x0a, 0x00, 0x00, 0x00, 0x09, 0x01, 0x03,
+				 0x06, 0x02, 0x2b, 0x00, 0x00, 0x00, 0x64 };
+/* FC16 write multiple registers request (spec 6.12 example): tid 4, unit
+ * 0x11, 2 registers from 1, 4 bytes 0x000a 0x0102. */
+static const uint8_t req16[] = { 0x00, 0x04, 0x00, 0x00, 0x00, 0x0b, 0x11, 0x10, 0x00,
+				 0x01, 0x00, 0x02, 0x04, 0x00, 0x0a, 0x01, 0x02 };
+/* FC16 response: start address and quantity. */
+static const uint8_t resp16[] = { 0x00, 0x04, 0x00, 0x00, 0x00, 0x06, 0x11,
+				  0x10, 0x00, 0x01, 0x00, 0x02 };
+/* Bad MBAP: protocol id 1 (not Modbus), otherwise an FC6 request, tid 5. */
+static const uint8_t bad_pid[] = { 0x00, 0x05, 0x00, 0x01, 0x00, 0x06, 0x11,
+				   0x06, 0x00, 0x01, 0x00, 0x03 };
+/* Bad MBAP: length 255, one above the spec maximum of 254 (spec 4.1). */
+static const uint8_t bad_len255[] = { 0x00, 0x06, 0x00, 0x00, 0x00, 0xff, 0x11, 0x06 };
+/* Bad MBAP: length 1 (unit id only, no function code). */
+static const uint8_t bad_len1[] = { 0x00, 0x06, 0x00, 0x00, 0x00, 0x01, 0x11, 0x06 };
+/* Bad MBAP: length 0. */
+static const uint8_t bad_len0[] = { 0x00, 0x06, 0x00, 0x00, 0x00, 0x00, 0x11, 0x06 };
+/* Function code 0 (not a Modbus function). */
+static const uint8_t bad_fc0[] = { 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x11, 0x00 };
+/* The first 5 bytes of an MBAP header with protocol id 0. */
+static const uint8_t short_mbap5[] = { 0x00, 0x01, 0x00, 0x00, 0x00 };
+/* The first 5 bytes of an MBAP header with protocol id 5. */
+static const uint8_t short_bad5[] = { 0x00, 0x01, 0x00, 0x05, 0x00 };
+/* An HTTP request line. */
+static const uint8_t http_get[] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T',
+				    'P', '/', '1', '.', '1', '\r', '\n' };
+
+/* ---- fixture ---- */
+
+struct mb {
+	struct dis_runtime rt;
+	struct flow f;
+	struct dis_event *ev;
+	unsigned n_ev;
+};
+
+static void on_emit(void *user, const struct dis_event *ev)
+{
+	struct mb *m = user;
+	ck_assert_uint_lt(m->n_ev, MAX_EVENTS);
+	ck_assert_ptr_eq(ev->flow, &m->f);
+	memcpy(&m->ev[m->n_ev++], ev, sizeof(*ev));
+}
+
+static void flow_reset(struct mb *m, uint16_t server_port)
+{
+	memset(&m->f, 0, sizeof(m->f));
+	m->f.id = 1;
+	m->f.key.port[0] = 50000;
+	m->f.key.port[1] = server_port;
+	m->f.key.l4_proto = 6;
+	m->f.key.ip_ver = 4;
+	m->f.ndpi.slot = FLOW_NONE;
+	reasm_dir_init(&m->f.rs[0]);
+	reasm_dir_init(&m->f.rs[1]);
+}
+
+static void mb_init(struct mb *m)
+{
+	char err[256];
+	memset(m, 0, sizeof(*m));
+	ck_assert_int_eq(dis_runtime_init(&m->rt, 16, (size_t)1 << 20, on_emit, m, err, sizeof(err)),
+			 0);
+	m->ev = calloc(MAX_EVENTS, sizeof(*m->ev));
+	ck_assert_ptr_nonnull(m->ev);
+	flow_reset(m, 502);
+}
+
+static void mb_done(struct mb *m)
+{
+	dis_flow_end(&m->rt, &m->f, TS0 + 999999);
+	ck_assert_ptr_null(m->f.dis);
+	ck_assert_uint_eq(m->rt.st.buf_bytes, 0); /* every leftover buffer returned */
+	dis_runtime_destroy(&m->rt);
+	free(m->ev);
+}
+
+/* Feeds n bytes from an exact-size heap copy, so ASan sees over-reads. */
+static void feed(struct mb *m, int dir, const uint8_t *b, size_t n, uint64_t ts)
+{
+	uint8_t *c = malloc(n ? n : 1);
+	ck_assert_ptr_nonnull(c);
+	if (n)
+		memcpy(c, b, n);
+	dis_stream_data(&m->rt, &m->f, dir, c, n, ts);
+	free(c);
+}
+
+static enum dis_probe_result probe(const uint8_t *b, size_t n, int dir)
+{
+	uint8_t *c = malloc(n ? n : 1);
+	ck_assert_ptr_nonnull(c);
+	if (n)
+		memcpy(c, b, n);
+	enum dis_probe_result r = mbtcp_probe(c, n, dir);
+	free(c);
+	return r;
+}
+
+static const struct dis_field *ev_field(const struct dis_event *ev, const char *key)
+{
+	for (unsigned i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->f[i].key, key) == 0)
+			return &ev->f[i];
+	return NULL;
+}
+
+static uint64_t ev_u(const struct dis_event *ev, const char *key)
+{
+	const struct dis_field *f = ev_field(ev, key);
+	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
+	ck_assert_uint_eq(f->type, DIS_F_UINT);
+	return f->v.u;
+}
+
+static void ck_ev_str(const struct dis_event *ev, const char *key, const char *want)
+{
+	const struct dis_field *f = ev_field(ev, key);
+	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
+	ck_assert_uint_eq(f->type, DIS_F_STR);
+	ck_assert_uint_eq(f->str_len, strlen(want));
+	ck_assert_uint_le((size_t)f->str_off + f->str_len, ev->str_used);
+	ck_assert_mem_eq(ev->str + f->str_off, want, f->str_len);
+}
+
+/* One line per event, every field, for comparing feeds. */
+static void summarize(const struct mb *m, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (unsigned i = 0; i < m->n_ev; i++) {
+		const struct dis_event *ev = &m->ev[i];
+		int n = snprintf(out + len, cap - len, "[%u %s c%u n%u f%u t%llu", ev->dir, ev->action,
+				 ev->fclass, ev->count, ev->flags, (unsigned long long)ev->ts_us);
+		ck_assert(n > 0 && (size_t)n < cap - len);
+		len += (size_t)n;
+		for (unsigned j = 0; j < ev->nfields; j++) {
+			const struct dis_field *f = &ev->f[j];
+			if (f->type == DIS_F_STR)
+				n = snprintf(out + len, cap - len, " %s=%.*s", f->key, (int)f->str_len,
+					     ev->str + f->str_off);
+			else
+				n = snprintf(out + len, cap - len, " %s=%llu", f->key,
+					     (unsigned long long)f->v.u);
+			ck_assert(n > 0 && (size_t)n < cap - len);
+			len += (size_t)n;
+		}
+		n = snprintf(out + len, cap - len, "]\n");
+		ck_assert(n > 0 && (size_t)n < cap - len);
+		len += (size_t)n;
+	}
+}
+
+/* ---- probe ---- */
+
+START_TEST(test_probe_yes)
+{
+	ck_assert_int_eq(probe(req6, sizeof(req6), 0), DIS_PROBE_YES);
+	ck_assert_int_eq(probe(resp3, sizeof(resp3), 1), DIS_PROBE_YES);
+	/* a whole MBAP header and function code is enough */
+	ck_assert_int_eq(probe(req16, 8, 0), DIS_PROBE_YES);
+	/* exception responses come from the responder */
+	ck_assert_int_eq(probe(resp6x, sizeof(resp6x), 1), DIS_PROBE_YES);
+	/* two ADUs back to back */
+	uint8_t two[sizeof(req6) + sizeof(req3)];
+	memcpy(two, req6, sizeof(req6));
+	memcpy(two + sizeof(req6), req3, sizeof(req3));
+	ck_assert_int_eq(probe(two, sizeof(two), 0), DIS_PROBE_YES);
+}
+END_TEST
+
+START_TEST(test_probe_no)
+{
+	ck_assert_int_eq(probe(bad_pid, sizeof(bad_pid), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(bad_len0, sizeof(bad_len0), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(bad_len1, sizeof(bad_len1), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(bad_len255, sizeof(bad_len255), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(bad_fc0, sizeof(bad_fc0), 0), DIS_PROBE_NO);
+	/* the exception bit from the initiator: not a Modbus client */
+	ck_assert_int_eq(probe(resp6x, sizeof(resp6x), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(http_get, sizeof(http_get), 0), DIS_PROBE_NO);
+	ck_assert_int_eq(probe(http_get, 4, 0), DIS_PROBE_NO);
+	/* short, but the protocol id already shows it is not Modbus */
+	ck_assert_int_eq(probe(short_bad5, sizeof(short_bad5), 0), DIS_PROBE_NO);
+	/* a good ADU followed by a bad one */
+	uint8_t two[sizeof(req6) + sizeof(bad_pid)];
+	memcpy(two, req6, sizeof(req6));
+	memcpy(two + sizeof(req6), bad_pid, sizeof(bad_pid));
+	ck_assert_int_eq(probe(two, sizeof(two), 0), DIS_PROBE_NO);
+}
+END_TEST
+
+START_TEST(test_probe_more)
+{
+	ck_assert_int_eq(probe(short_mbap5, sizeof(short_mbap5), 0), DIS_PROBE_MORE);
+	ck_assert_int_eq(probe(req6, 7, 0), DIS_PROBE_MORE);
+	ck_assert_int_eq(probe(req6, 4, 0), DIS_PROBE_MORE);
+	ck_assert_int_eq(probe(req6, 2, 0), DIS_PROBE_MORE);
+	ck_assert_int_eq(probe(req6, 1, 1), DIS_PROBE_MORE);
+	ck_assert_int_eq(probe(req6, 0, 0), DIS_PROBE_MORE);
+}
+END_TEST
+
+START_TEST(test_registry_and_counter_names)
+{
+	char buf[96];
+	ck_assert_ptr_eq(dis_proto_by_name("modbus"), &mbtcp_proto);
+	ck_assert_int_eq(dis_proto_index(&mbtcp_proto), 0);
+	ck_assert_uint_eq(mbtcp_proto.tcp_port, 502);
+	ck_assert_int_eq(mbtcp_proto.counter_name(3, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "requests.fc3_read_holding_registers");
+	ck_assert_int_eq(mbtcp_proto.counter_name(256 + 0x86, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "responses.fc6_write_single_register_exception");
+	ck_assert_int_eq(mbtcp_proto.counter_name(3, buf, 8), -1); /* does not fit */
+}
+END_TEST
+
+/* ---- requests and responses ---- */
+
+START_TEST(test_write_single_register)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0 + 1000);
+	ck_assert_ptr_nonnull(m.f.dis);
+	ck_assert_uint_eq(m.f.dis_proto, 1);
+	ck_assert_uint_eq(m.n_ev, 1);
+	feed(&m, 1, resp6, sizeof(resp6), TS0 + 2000);
+	ck_assert_uint_eq(m.n_ev, 2);
+
+	for (unsigned i = 0; i < 2; i++) {
+		const struct dis_event *ev = &m.ev[i];
+		ck_assert_ptr_eq(ev->proto, &mbtcp_proto);
+		ck_assert_str_eq(ev->action, "write_single_register");
+		ck_assert_uint_eq(ev->fclass, DIS_FC_WRITE);
+		ck_assert_uint_eq(ev->dir, i);
+		ck_assert_uint_eq(ev->flags, i ? DIS_EV_RESPONSE : 0);
+		ck_assert_uint_eq(ev->count, 1);
+		ck_assert_uint_eq(ev->ts_us, TS0 + 1000 * (i + 1));
+		ck_assert_uint_eq(ev_u(ev, "transaction_id"), 1);
+		ck_assert_uint_eq(ev_u(ev, "unit_id"), 0x11);
+		ck_assert_uint_eq(ev_u(ev, "function_code"), 6);
+		ck_assert_uint_eq(ev_u(ev, "pdu_length"), 5);
+		ck_ev_str(ev, "function", "write_single_register");
+		ck_assert_ptr_null(ev_field(ev, "exception_code"));
+	}
+	ck_assert_uint_eq(m.f.dis_confirmed, 1);
+	ck_assert_uint_eq(m.rt.proto[0].flows, 1);
+	ck_assert_uint_eq(m.rt.proto[0].confirmed, 1);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 2);
+	ck_assert_uint_eq(m.rt.proto[0].bytes, sizeof(req6) + sizeof(resp6));
+	ck_assert_uint_eq(m.rt.proto[0].events, 2);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
+	ck_assert_uint_eq(m.rt.proto[0].counters[6], 1);
+	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 6], 1);
+	mb_done(&m);
+	ck_assert_uint_eq(m.n_ev, 2); /* nothing folded, nothing flushed */
+}
+END_TEST
+
+START_TEST(test_exception_response)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6x, sizeof(req6x), TS0);
+	feed(&m, 1, resp6x, sizeof(resp6x), TS0 + 10);
+	ck_assert_uint_eq(m.n_ev, 2);
+	ck_assert_str_eq(m.ev[0].action, "write_single_register");
+	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 3);
+	const struct dis_event *ev = &m.ev[1];
+	ck_assert_str_eq(ev->action, "exception");
+	ck_assert_uint_eq(ev->dir, 1);
+	ck_assert_uint_eq(ev->flags & DIS_EV_RESPONSE, DIS_EV_RESPONSE);
+	ck_assert_uint_eq(ev->fclass, DIS_FC_WRITE); /* the class of the failed function */
+	ck_assert_uint_eq(ev_u(ev, "exception_code"), 2);
+	ck_assert_uint_eq(ev_u(ev, "function_code"), 6);
+	ck_assert_uint_eq(ev_u(ev, "transaction_id"), 3);
+	ck_assert_uint_eq(ev_u(ev, "unit_id"), 0x11);
+	ck_assert_uint_eq(ev_u(ev, "pdu_length"), 2);
+	ck_ev_str(ev, "function", "write_single_register");
+	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 0x86], 1);
+	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 6], 0);
+	mb_done(&m);
+}
+END_TEST
+
+START_TEST(test_fc3_reads_folded)
+{
+	struct mb m;
+	mb_init(&m);
+	for (unsigned i = 0; i < 3; i++) {
+		feed(&m, 0, req3, sizeof(req3), TS0 + 100 * i);
+		feed(&m, 1, resp3, sizeof(resp3), TS0 + 100 * i + 5);
+	}
+	ck_assert_uint_eq(m.n_ev, 0);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 6);
+	ck_assert_uint_eq(m.rt.proto[0].counters[3], 3);
+	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 3], 3);
+	ck_assert_uint_eq(m.f.dis_confirmed, 1);
+	dis_flow_end(&m.rt, &m.f, TS0 + 5000);
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, 2);
+	for (unsigned d = 0; d < 2; d++) {
+		const struct dis_event *ev = &m.ev[d];
+		ck_assert_str_eq(ev->action, "read_holding_registers");
+		ck_assert_uint_eq(ev->fclass, DIS_FC_READ);
+		ck_assert_uint_eq(ev->dir, d);
+		ck_assert_uint_eq(ev->flags, d ? DIS_EV_RESPONSE : 0);
+		ck_assert_uint_eq(ev->count, 3);
+		ck_assert_uint_eq(ev_u(ev, "function_code"), 3);
+		ck_assert_uint_eq(ev_u(ev, "unit_id"), 1);
+		ck_assert_uint_eq(ev_u(ev, "first_seen_us"), TS0 + 5 * d);
+		ck_assert_uint_eq(ev_u(ev, "last_seen_us"), TS0 + 200 + 5 * d);
+		ck_assert_uint_eq(ev->ts_us, TS0 + 200 + 5 * d);
+	}
+	mb_done(&m);
+	ck_assert_uint_eq(m.n_ev, 2);
+}
+END_TEST
+
+/* A protocol found by its probe on another port than 502. */
+START_TEST(test_non_standard_port)
+{
+	struct mb m;
+	mb_init(&m);
+	flow_reset(&m, 5020);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	ck_assert_ptr_nonnull(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, 1);
+	ck_assert_str_eq(m.ev[0].action, "write_single_register");
+	mb_done(&m);
+}
+END_TEST
+
+START_TEST(test_not_modbus_gives_up)
+{
+	struct mb m;
+	mb_init(&m);
+	flow_reset(&m, 80);
+	for (int i = 0; i < 2 * DIS_PROBE_TRIES; i++) {
+		feed(&m, 0, http_get, sizeof(http_get), TS0);
+		feed(&m, 1, http_get, sizeof(http_get), TS0);
+	}
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.f.dis_gave_up, 1);
+	ck_assert_uint_eq(m.rt.st.no_dissector, 1);
+	ck_assert_uint_eq(m.n_ev, 0);
+	feed(&m, 0, req6, sizeof(req6), TS0); /* too late: not probed again */
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, 0);
+	mb_done(&m);
+}
+END_TEST
+
+/* ---- framing: the same events however the bytes are cut ---- */
+
+/* The reference conversation: three requests from the initiator, then their
+ * responses, ending with the flow. */
+static const uint8_t *const conv_req[] = { req6, req3, req16 };
+static const size_t conv_req_len[] = { sizeof(req6), sizeof(req3), sizeof(req16) };
+static const uint8_t *const conv_resp[] = { resp6, resp3, resp16 };
+static const size_t conv_resp_len[] = { sizeof(resp6), sizeof(resp3), sizeof(resp16) };
+#define CONV_N 3
+#define CONV_MAX 128
+
+/* Concatenates one direction of the conversation. */
+static size_t conv_stream(int dir, uint8_t *out)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < CONV_N; i++) {
+		const uint8_t *a = dir ? conv_resp[i] : conv_req[i];
+		size_t l = dir ? conv_resp_len[i] : conv_req_len[i];
+		ck_assert_uint_le(l, CONV_MAX - n);
+		memcpy(out + n, a, l);
+		n += l;
+	}
+	return n;
+}
+
+/* Whole-ADU feed: the expected summary. */
+static void conv_whole(char *out, size_t cap)
+{
+	struct mb m;
+	mb_init(&m);
+	for (unsigned i = 0; i < CONV_N; i++)
+		feed(&m, 0, conv_req[i], conv_req_len[i], TS0);
+	for (unsigned i = 0; i < CONV_N; i++)
+		feed(&m, 1, conv_resp[i], conv_resp_len[i], TS0);
+	dis_flow_end(&m.rt, &m.f, TS0);
+	ck_assert_uint_eq(m.n_ev, 6); /* FC6 and FC16 each way + FC3 folded each way */
+	summarize(&m, out, cap);
+	mb_done(&m);
+}
+
+/* Feeds a direction's stream in chunks of the given sizes (0-terminated;
+ * the last size repeats until the stream is used up). */
+static void feed_chunks(struct mb *m, int dir, const uint8_t *s, size_t len, const size_t *sizes)
+{
+	size_t off = 0;
+	unsigned k = 0;
+	while (off < len) {
+		size_t c = sizes[k];
+		if (sizes[k + 1])
+			k++;
+		if (c > len - off)
+			c = len - off;
+		feed(m, dir, s + off, c, TS0);
+		off += c;
+	}
+}
+
+static void conv_chunked_port(uint16_t port, const size_t *sz0, const size_t *sz1, char *out,
+			      size_t cap)
+{
+	struct mb m;
+	uint8_t s0[CONV_MAX], s1[CONV_MAX];
+	size_t l0 = conv_stream(0, s0), l1 = conv_stream(1, s1);
+	mb_init(&m);
+	flow_reset(&m, port);
+	feed_chunks(&m, 0, s0, l0, sz0);
+	feed_chunks(&m, 1, s1, l1, sz1);
+	dis_flow_end(&m.rt, &m.f, TS0);
+	summarize(&m, out, cap);
+	mb_done(&m);
+}
+
+static void conv_chunked(const size_t *sz0, const size_t *sz1, char *out, size_t cap)
+{
+	conv_chunked_port(502, sz0, sz1, out, cap);
+}
+
+#define SUM_BYTES 4096
+
+START_TEST(test_two_adus_per_chunk)
+{
+	static char want[SUM_BYTES], got[SUM_BYTES];
+	conv_whole(want, sizeof(want));
+	/* requests: FC6+FC3 in one chunk, then FC16; responses: FC6, then FC3+FC16 */
+	const size_t sz0[] = { sizeof(req6) + sizeof(req3), sizeof(req16), 0 };
+	const size_t sz1[] = { sizeof(resp6), sizeof(resp3) + sizeof(resp16), 0 };
+	conv_chunked(sz0, sz1, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	/* everything of a direction in one chunk */
+	const size_t all[] = { CONV_MAX, 0 };
+	conv_chunked(all, all, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* Byte-at-a-time once the dissector is attached: the first ADU whole (the
+ * probe sees a full MBAP header), every later byte on its own. */
+START_TEST(test_byte_at_a_time_after_attach)
+{
+	static char want[SUM_BYTES], got[SUM_BYTES];
+	conv_whole(want, sizeof(want));
+	const size_t sz0[] = { sizeof(req6), 1, 0 };
+	const size_t sz1[] = { 1, 0 };
+	conv_chunked(sz0, sz1, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* Byte-at-a-time from the first byte of the flow: STYLE 10 (3) says this must
+ * give the same events as the whole-ADU feed. */
+START_TEST(test_byte_at_a_time_from_start)
+{
+	static char want[SUM_BYTES], got[SUM_BYTES];
+	conv_whole(want, sizeof(want));
+	const size_t one[] = { 1, 0 };
+	conv_chunked(one, one, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* The same on a non-standard port, where the protocol is found by its
+ * probe alone (dis.h: "so an OT protocol on a non-standard port is still
+ * found"): the bytes offered while the probe answers "need more" must not
+ * be lost either. */
+START_TEST(test_byte_at_a_time_from_start_other_port)
+{
+	static char want[SUM_BYTES], got[SUM_BYTES];
+	conv_whole(want, sizeof(want));
+	const size_t one[] = { 1, 0 };
+	conv_chunked_port(5020, one, one, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* Random chunk sizes 1..20 (fixed seeds), the first chunk at least a full
+ * MBAP header + function code so the probe can judge it. */
+START_TEST(test_random_chunks_after_attach)
+{
+	static char want[SUM_BYTES], got[SUM_BYTES];
+	uint64_t s = 0x2545f4914f6cdd1dull + (uint64_t)_i;
+	size_t sz0[40], sz1[40];
+	conv_whole(want, sizeof(want));
+	for (unsigned k = 0; k < 39; k++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		sz0[k] = 1 + (size_t)(s >> 33) % 20;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		sz1[k] = 1 + (size_t)(s >> 33) % 20;
+	}
+	if (sz0[0] < 8)
+		sz0[0] = 8;
+	sz0[39] = sz1[39] = 0;
+	conv_chunked(sz0, sz1, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+}
+END_TEST
+
+/* An ADU split across two chunks at every point, after the dissector is
+ * attached (loop index = split point in the FC16 request). */
+START_TEST(test_adu_split_two_chunks)
+{
+	struct mb m;
+	size_t k = (size_t)_i;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	ck_assert_uint_eq(m.n_ev, 1);
+	feed(&m, 0, req16, k, TS0 + 1);
+	ck_assert_uint_eq(m.n_ev, 1);
+	feed(&m, 0, req16 + k, sizeof(req16) - k, TS0 + 2);
+	ck_assert_uint_eq(m.n_ev, 2);
+	const struct dis_event *ev = &m.ev[1];
+	ck_assert_str_eq(ev->action, "write_multiple_registers");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_WRITE);
+	ck_assert_uint_eq(ev->ts_us, TS0 + 2); /* the chunk that completed it */
+	ck_assert_uint_eq(ev_u(ev, "transaction_id"), 4);
+	ck_assert_uint_eq(ev_u(ev, "function_code"), 16);
+	ck_assert_uint_eq(ev_u(ev, "pdu_length"), 10);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
+	mb_done(&m);
+}
+END_TEST
+
+/* The first ADU of the flow split after its full MBAP header + function
+ * code: the probe accepts, the rest is buffered. */
+START_TEST(test_first_adu_split_after_header)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req16, 9, TS0);
+	ck_assert_ptr_nonnull(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, 0);
+	feed(&m, 0, req16 + 9, sizeof(req16) - 9, TS0 + 1);
+	ck_assert_uint_eq(m.n_ev, 1);
+	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
+	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
+	mb_done(&m);
+}
+END_TEST
+
+/* The first ADU of the flow split inside the MBAP header (a client that
+ * writes the 7-byte header and the PDU with two send() calls). The probe
+ * answers "need more" for the first chunk; those bytes must not be lost. */
+START_TEST(test_first_adu_split_in_mbap)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req16, 7, TS0);
+	feed(&m, 0, req16 + 7, sizeof(req16) - 7, TS0 + 1);
+	feed(&m, 1, resp16, sizeof(resp16), TS0 + 2);
+	ck_assert_uint_eq(m.n_ev, 2);
+	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
+	ck_assert_uint_eq(m.ev[0].dir, 0);
+	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
+	mb_done(&m);
+}
+END_TEST
+
+/* The same split on a non-standard port. */
+START_TEST(test_first_adu_split_in_mbap_other_port)
+{
+	struct mb m;
+	mb_init(&m);
+	flow_reset(&m, 5020);
+	feed(&m, 0, req16, 7, TS0);
+	feed(&m, 0, req16 + 7, sizeof(req16) - 7, TS0 + 1);
+	feed(&m, 1, resp16, sizeof(resp16), TS0 + 2);
+	ck_assert_uint_eq(m.n_ev, 2);
+	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
+	ck_assert_uint_eq(m.ev[0].dir, 0);
+	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
+	mb_done(&m);
+}
+END_TEST
+
+/* ---- malformed input ---- */
+
+/* Before confirmation a malformed MBAP means "not Modbus": detach. */
+START_TEST(test_malformed_before_confirmation)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	ck_assert_ptr_nonnull(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, 1);
+	feed(&m, 0, bad_pid, sizeof(bad_pid), TS0 + 1);
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.f.dis_proto, 0);
+	ck_assert_uint_eq(m.f.dis_gave_up, 1);
+	ck_assert_uint_eq(m.rt.proto[0].rejected, 1);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 1);
+	ck_assert_uint_eq(m.rt.proto[0].confirmed, 0);
+	ck_assert_uint_eq(m.rt.st.buf_bytes, 0);
+	unsigned n = m.n_ev;
+	ck_assert_str_eq(m.ev[0].action, "write_single_register");
+	/* nothing more is parsed on this flow */
+	feed(&m, 1, resp6, sizeof(resp6), TS0 + 2);
+	feed(&m, 0, req6b, sizeof(req6b), TS0 + 3);
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.n_ev, n);
+	mb_done(&m);
+}
+END_TEST
+
+/* After confirmation a malformed MBAP is counted and parsing goes on. */
+START_TEST(test_malformed_after_confirmation)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	feed(&m, 1, resp6, sizeof(resp6), TS0 + 1);
+	ck_assert_uint_eq(m.f.dis_confirmed, 1);
+	feed(&m, 0, bad_pid, sizeof(bad_pid), TS0 + 2);
+	ck_assert_ptr_nonnull(m.f.dis);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 1);
+	ck_assert_uint_eq(m.rt.proto[0].rejected, 0);
+	ck_assert_uint_eq(m.rt.proto[0].anomalies, 1);
+	ck_assert_uint_eq(m.n_ev, 3);
+	ck_assert_str_eq(m.ev[2].action, "mbap_bad_protocol_id");
+	ck_assert_uint_eq(m.ev[2].flags & DIS_EV_ANOMALY, DIS_EV_ANOMALY);
+	ck_assert_uint_eq(m.ev[2].dir, 0);
+	feed(&m, 0, req6b, sizeof(req6b), TS0 + 3);
+	ck_assert_uint_eq(m.n_ev, 4);
+	ck_assert_str_eq(m.ev[3].action, "write_single_register");
+	ck_assert_uint_eq(ev_u(&m.ev[3], "transaction_id"), 2);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 3);
+	mb_done(&m);
+}
+END_TEST
+
+/* Not Modbus at all, on port 502, with a first chunk too short for the
+ * probe to judge (the framework attaches provisionally on the protocol's own
+ * port). Once the bytes show it is not Modbus the dissector is detached as
+ * "not this protocol"; a flow that never carried a Modbus PDU must not
+ * produce Modbus events (not even an anomaly). */
+START_TEST(test_not_modbus_short_first_chunk)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, http_get, 2, TS0);
+	feed(&m, 0, http_get + 2, sizeof(http_get) - 2, TS0 + 1);
+	ck_assert_ptr_null(m.f.dis);
+	ck_assert_uint_eq(m.f.dis_proto, 0);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 0);
+	ck_assert_uint_eq(m.rt.st.buf_bytes, 0);
+	ck_assert_msg(m.n_ev == 0, "%u event(s) on a non-Modbus flow, first: %s", m.n_ev,
+		      m.n_ev ? m.ev[0].action : "");
+	mb_done(&m);
+}
+END_TEST
+
+/* Length fields that lie: under the minimum, past the spec maximum, and at
+ * the maximum (254: unit id + 253-byte PDU). */
+START_TEST(test_length_fields)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	feed(&m, 1, resp6, sizeof(resp6), TS0);
+	feed(&m, 0, bad_len255, sizeof(bad_len255), TS0);
+	feed(&m, 0, bad_len1, sizeof(bad_len1), TS0);
+	feed(&m, 0, bad_len0, sizeof(bad_len0), TS0);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 3);
+	ck_assert_uint_eq(m.n_ev, 5);
+	ck_assert_str_eq(m.ev[2].action, "mbap_bad_length");
+	ck_assert_str_eq(m.ev[3].action, "mbap_bad_length");
+	ck_assert_str_eq(m.ev[4].action, "mbap_bad_length");
+
+	/* FC16 at the spec maximum: length 254 = unit + fc + 252 bytes */
+	uint8_t *max = calloc(1, 6 + 254);
+	ck_assert_ptr_nonnull(max);
+	static const uint8_t max_hdr[] = { /* tid 7, length 254, unit 0x11, FC16, 125 regs from 0 */
+					   0x00, 0x07, 0x00, 0x00, 0x00, 0xfe, 0x11, 0x10,
+					   0x00, 0x00, 0x00, 0x7d, 0xfa };
+	memcpy(max, max_hdr, sizeof(max_hdr));
+	feed(&m, 0, max, 6 + 254, TS0 + 5);
+	ck_assert_uint_eq(m.n_ev, 6);
+	ck_assert_str_eq(m.ev[5].action, "write_multiple_registers");
+	ck_assert_uint_eq(ev_u(&m.ev[5], "pdu_length"), 253);
+	/* the same cut in two, across the leftover buffer */
+	feed(&m, 0, max, 100, TS0 + 6);
+	feed(&m, 0, max + 100, 6 + 254 - 100, TS0 + 7);
+	ck_assert_uint_eq(m.n_ev, 7);
+	ck_assert_uint_eq(ev_u(&m.ev[6], "pdu_length"), 253);
+	free(max);
+
+	/* a length longer than the data that follows: waits, never emits */
+	static const uint8_t long_len[] = { /* tid 8, length 32, FC6, only 5 PDU bytes */
+					    0x00, 0x08, 0x00, 0x00, 0x00, 0x20, 0x11, 0x06,
+					    0x00, 0x01, 0x00, 0x03 };
+	feed(&m, 0, long_len, sizeof(long_len), TS0 + 8);
+	ck_assert_uint_eq(m.n_ev, 7);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 3);
+	dis_flow_end(&m.rt, &m.f, TS0 + 9);
+	ck_assert_uint_eq(m.n_ev, 7);
+	mb_done(&m);
+}
+END_TEST
+
+/* A gap inside an ADU: the partial ADU is dropped, the gap counted, and the
+ * next whole ADU parses. */
+START_TEST(test_gap_mid_adu)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	feed(&m, 0, req6b, 5, TS0 + 1); /* first 5 bytes of the tid-2 request */
+	ck_assert_uint_eq(m.n_ev, 1);
+	dis_stream_gap(&m.rt, &m.f, 0, sizeof(req6b) - 5, TS0 + 2);
+	ck_assert_uint_eq(m.rt.proto[0].gaps, 1);
+	ck_assert_uint_eq(m.rt.proto[0].anomalies, 1);
+	ck_assert_uint_eq(m.n_ev, 2);
+	ck_assert_str_eq(m.ev[1].action, "stream_gap");
+	ck_assert_uint_eq(m.ev[1].flags & DIS_EV_ANOMALY, DIS_EV_ANOMALY);
+	feed(&m, 0, req16, sizeof(req16), TS0 + 3);
+	ck_assert_uint_eq(m.n_ev, 3);
+	ck_assert_str_eq(m.ev[2].action, "write_multiple_registers");
+	ck_assert_uint_eq(ev_u(&m.ev[2], "transaction_id"), 4);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
+	ck_assert_ptr_nonnull(m.f.dis);
+	/* a gap after a whole MBAP header was buffered */
+	feed(&m, 0, req16, 10, TS0 + 4);
+	dis_stream_gap(&m.rt, &m.f, 0, 7, TS0 + 5);
+	feed(&m, 0, req6b, sizeof(req6b), TS0 + 6);
+	ck_assert_uint_eq(m.rt.proto[0].gaps, 2);
+	ck_assert_uint_eq(m.n_ev, 5);
+	ck_assert_str_eq(m.ev[3].action, "stream_gap");
+	ck_assert_str_eq(m.ev[4].action, "write_single_register");
+	ck_assert_uint_eq(ev_u(&m.ev[4], "transaction_id"), 2);
+	/* the other direction was not disturbed */
+	feed(&m, 1, resp6, sizeof(resp6), TS0 + 7);
+	ck_assert_uint_eq(m.n_ev, 6);
+	ck_assert_uint_eq(m.ev[5].dir, 1);
+	mb_done(&m);
+}
+END_TEST
+
+/* Anomaly events are capped per flow; the counter keeps counting. */
+START_TEST(test_anomaly_event_cap)
+{
+	struct mb m;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	feed(&m, 1, resp6, sizeof(resp6), TS0);
+	for (int i = 0; i < DIS_ANOMALY_EVENTS_PER_FLOW + 4; i++)
+		dis_stream_gap(&m.rt, &m.f, i & 1, 3, TS0);
+	ck_assert_uint_eq(m.rt.proto[0].anomalies, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
+	ck_assert_uint_eq(m.rt.proto[0].gaps, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
+	ck_assert_uint_eq(m.n_ev, 2 + DIS_ANOMALY_EVENTS_PER_FLOW);
+	mb_done(&m);
+}
+END_TEST
+
+/* ---- truncation loops ---- */
+
+/* Every proper prefix of a valid request, fed alone on a fresh flow from an
+ * exact-size copy: never an event (not even at flow end), never a crash. */
+START_TEST(test_truncation_loop_request)
+{
+	struct mb m;
+	size_t k = (size_t)_i;
+	mb_init(&m);
+	feed(&m, 0, req16, k, TS0);
+	ck_assert_uint_eq(m.n_ev, 0);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 0);
+	dis_flow_end(&m.rt, &m.f, TS0 + 1);
+	ck_assert_uint_eq(m.n_ev, 0);
+	mb_done(&m);
+}
+END_TEST
+
+/* The same for a folded read response sent by the responder. */
+START_TEST(test_truncation_loop_response)
+{
+	struct mb m;
+	size_t k = (size_t)_i;
+	mb_init(&m);
+	feed(&m, 1, resp3, k, TS0);
+	ck_assert_uint_eq(m.n_ev, 0);
+	ck_assert_uint_eq(m.rt.proto[0].pdus, 0);
+	dis_flow_end(&m.rt, &m.f, TS0 + 1);
+	ck_assert_uint_eq(m.n_ev, 0);
+	mb_done(&m);
+}
+END_TEST
+
+/* And on an attached, confirmed flow: a prefix alone waits for more. */
+START_TEST(test_truncation_loop_attached)
+{
+	struct mb m;
+	size_t k = (size_t)_i;
+	mb_init(&m);
+	feed(&m, 0, req6, sizeof(req6), TS0);
+	feed(&m, 1, resp6, sizeof(resp6), TS0);
+	feed(&m, 0, resp6x, k, TS0); /* an exception ADU cut short, from the client */
+	ck_assert_uint_eq(m.n_ev, 2);
+	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
+	dis_flow_end(&m.rt, &m.f, TS0 + 1);
+	ck_assert_uint_eq(m.n_ev, 2);
+	mb_done(&m);
+}
+END_TEST
+
+static Suite *mbtcp_suite(void)
+{
+	Suite *s = suite_create("mbtcp");
+	TCase *tp = tcase_create("probe");
+	tcase_add_test(tp, test_probe_yes);
+	tcase_add_test(tp, test_probe_no);
+	tcase_add_test(tp, test_probe_more);
+	tcase_add_test(tp, test_registry_and_counter_names);
+	suite_add_tcase(s, tp);
+
+	TCase *tc = tcase_create("pdus");
+	tcase_add_test(tc, test_write_single_register);
+	tcase_add_test(tc, test_exception_response);
+	tcase_add_test(tc, test_fc3_reads_folded);
+	tcase_add_test(tc, test_non_standard_port);
+	tcase_add_test(tc, test_not_modbus_gives_up);
+	suite_add_tcase(s, tc);
+
+	TCase *tf = tcase_create("framing");
+	tcase_add_test(tf, test_two_adus_per_chunk);
+	tcase_add_test(tf, test_byte_at_a_time_after_attach);
+	tcase_add_test(tf, test_byte_at_a_time_from_start);
+	tcase_add_test(tf, test_byte_at_a_time_from_start_other_port);
+	tcase_add_loop_test(tf, test_random_chunks_after_attach, 0, 16);
+	tcase_add_loop_test(tf, test_adu_split_two_chunks, 1, (int)sizeof(req16));
+	tcase_add_test(tf, test_first_adu_split_after_header);
+	tcase_add_test(tf, test_first_adu_split_in_mbap);
+	tcase_add_test(tf, test_first_adu_split_in_mbap_other_port);
+	suite_add_tcase(s, tf);
+
+	TCase *tm = tcase_create("malformed");
+	tcase_add_test(tm, test_malformed_before_confirmation);
+	tcase_add_test(tm, test_malformed_after_confirmation);
+	tcase_add_test(tm, test_not_modbus_short_first_chunk);
+	tcase_add_test(tm, test_length_fields);
+	tcase_add_test(tm, test_gap_mid_adu);
+	tcase_add_test(tm, test_anomaly_event_cap);
+	tcase_add_loop_test(tm, test_truncation_loop_request, 1, (int)sizeof(req16));
+	tcase_add_loop_test(tm, test_truncation_loop_response, 1, (int)sizeof(resp3));
+	tcase_add_loop_test(tm, test_truncation_loop_attached, 1, (int)sizeof(resp6x));
+	suite_add_tcase(s, tm);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(mbtcp_suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
