@@ -182,11 +182,15 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 	 * ways) nDPI's answer so far is final and its slot is freed; if ours
 	 * rejects the flow, nDPI carries on. */
 	if (e->nd && !f->ndpi.done) {
-		if (f->dis_confirmed) {
-			f->ndpi.stopped = 1;
-			dis_ndpi_finish(e->nd, f);
-		}
-		else if (!f->dis)
+		if (f->dis_confirmed)
+			dis_ndpi_stop(e->nd, f);
+		else if (f->dis)
+			; /* one of ours holds it: nDPI waits */
+		else if (r == DEC_TCP && pp->payload_len == 0 && !f->dis_gave_up &&
+			 (dis_tcp_port_hint(f->key.port[0]) || dis_tcp_port_hint(f->key.port[1])) &&
+			 dis_ndpi_defer(e->nd, f, frame + pp->l3_off, pp->l3_len, ts_us) == 0)
+			; /* handshake on a dissector's port: held back */
+		else
 			dis_ndpi_packet(e->nd, f, frame + pp->l3_off, pp->l3_len, ts_us);
 	}
 }

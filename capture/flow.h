@@ -103,6 +103,8 @@ struct flow {
 	struct reasm_dir rs[2];
 	/* cold */
 	uint8_t *probe_buf[2];   /* first bytes kept while probes want more (dissectors/) */
+	uint8_t *ndpi_defer;     /* handshake packets held back from nDPI (dis_ndpi.c) */
+	uint16_t ndpi_defer_len;
 	uint16_t probe_len[2];
 	uint64_t id;             /* 1, 2, ... in creation order */
 	uint64_t first_us;

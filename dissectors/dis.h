@@ -61,6 +61,8 @@ extern const struct dis_proto *const dis_protos[];
 unsigned dis_proto_count(void);
 const struct dis_proto *dis_proto_by_name(const char *name);
 int dis_proto_index(const struct dis_proto *p);
+/* 1 when port is the well-known TCP port of a registered dissector. */
+int dis_tcp_port_hint(uint16_t port);
 
 /* ---- runtime (dis_stream.c) ---- */
 struct dis_proto_stats {

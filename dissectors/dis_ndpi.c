@@ -17,8 +17,15 @@ struct dis_ndpi {
 	uint32_t *free_stack;
 	uint32_t free_top;
 	unsigned max_tcp_pkts, max_udp_pkts;
+	void *defer_free;     /* recycled deferral buffers */
+	uint32_t defer_in_use;
 	struct dis_ndpi_stats st;
 };
+
+/* A deferral buffer holds up to DIS_NDPI_DEFER_PKTS records of
+ * (8-byte capture time, 2-byte length, IP+TCP header bytes). */
+#define DEFER_BYTES 512
+#define DEFER_REC_HDR 10
 
 struct dis_ndpi *dis_ndpi_new(uint32_t slots, unsigned max_pkts, char *errbuf, size_t errlen)
 {
@@ -70,6 +77,12 @@ void dis_ndpi_free(struct dis_ndpi *n)
 			if (n->owner[i])
 				ndpi_free_flow_data(&n->slots[i]);
 	}
+	while (n->defer_free) {
+		void *next;
+		memcpy(&next, n->defer_free, sizeof(next));
+		free(n->defer_free);
+		n->defer_free = next;
+	}
 	if (n->mod)
 		ndpi_exit_detection_module(n->mod);
 	free(n->slots);
@@ -103,7 +116,93 @@ static void finish(struct dis_ndpi *n, struct flow *f, ndpi_protocol p)
 	release(n, f);
 }
 
+static void defer_release(struct dis_ndpi *n, struct flow *f)
+{
+	if (!f->ndpi_defer)
+		return;
+	memcpy(f->ndpi_defer, &n->defer_free, sizeof(void *));
+	n->defer_free = f->ndpi_defer;
+	f->ndpi_defer = NULL;
+	f->ndpi_defer_len = 0;
+	n->defer_in_use--;
+}
+
+int dis_ndpi_defer(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		   uint64_t ts_us)
+{
+	if (f->ndpi.done || f->ndpi.slot != FLOW_NONE)
+		return -1;
+	if (l3_len > (uint32_t)(DEFER_BYTES - DEFER_REC_HDR) - f->ndpi_defer_len)
+		return -1;
+	if (!f->ndpi_defer) {
+		if (n->defer_free) {
+			f->ndpi_defer = n->defer_free;
+			memcpy(&n->defer_free, n->defer_free, sizeof(void *));
+		} else if (n->defer_in_use < n->st.slots) {
+			f->ndpi_defer = malloc(DEFER_BYTES);
+			if (!f->ndpi_defer)
+				return -1;
+		} else {
+			return -1;
+		}
+		n->defer_in_use++;
+		f->ndpi_defer_len = 0;
+	}
+	uint8_t *o = f->ndpi_defer + f->ndpi_defer_len;
+	uint16_t len16 = (uint16_t)l3_len;
+	memcpy(o, &ts_us, 8);
+	memcpy(o + 8, &len16, 2);
+	memcpy(o + DEFER_REC_HDR, l3, l3_len);
+	f->ndpi_defer_len = (uint16_t)(f->ndpi_defer_len + DEFER_REC_HDR + l3_len);
+	n->st.packets_deferred++;
+	return 0;
+}
+
+static void feed_one(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		     uint64_t ts_us);
+
 void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		     uint64_t ts_us)
+{
+	if (f->ndpi.done) {
+		defer_release(n, f);
+		return;
+	}
+	if (f->ndpi_defer) {
+		/* nDPI is needed after all: give it the packets held back first,
+		 * in order, as if they had never been deferred. */
+		uint8_t *b = f->ndpi_defer;
+		uint16_t total = f->ndpi_defer_len;
+		f->ndpi_defer = NULL; /* keep the buffer while replaying */
+		for (uint16_t off = 0; off + DEFER_REC_HDR <= total && !f->ndpi.done;) {
+			uint64_t ts;
+			uint16_t len;
+			memcpy(&ts, b + off, 8);
+			memcpy(&len, b + off + 8, 2);
+			feed_one(n, f, b + off + DEFER_REC_HDR, len, ts);
+			off = (uint16_t)(off + DEFER_REC_HDR + len);
+		}
+		f->ndpi_defer = b;
+		defer_release(n, f);
+	}
+	feed_one(n, f, l3, l3_len, ts_us);
+}
+
+void dis_ndpi_stop(struct dis_ndpi *n, struct flow *f)
+{
+	defer_release(n, f);
+	if (f->ndpi.done)
+		return;
+	f->ndpi.stopped = 1;
+	if (f->ndpi.slot != FLOW_NONE) {
+		/* Keep what nDPI had found so far; no guessing. */
+		f->ndpi.risk = n->slots[f->ndpi.slot].risk;
+		release(n, f);
+	}
+	f->ndpi.done = 1;
+}
+
+static void feed_one(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
 		     uint64_t ts_us)
 {
 	if (f->ndpi.done)
@@ -130,6 +229,11 @@ void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint
 	f->ndpi.pkts++;
 	int known = p.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
 		    p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
+	if (known) { /* kept if classification is stopped early */
+		f->ndpi.master = p.master_protocol;
+		f->ndpi.app = p.app_protocol;
+		f->ndpi.category = (uint16_t)p.category;
+	}
 	unsigned limit = f->key.l4_proto == 6 ? n->max_tcp_pkts : n->max_udp_pkts;
 	if (known && !ndpi_extra_dissection_possible(n->mod, nf)) {
 		finish(n, f, p);
@@ -144,6 +248,22 @@ void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint
 
 void dis_ndpi_finish(struct dis_ndpi *n, struct flow *f)
 {
+	if (f->ndpi_defer && !f->ndpi.done && f->ndpi.slot == FLOW_NONE) {
+		/* Only deferred packets were seen: classify them now. */
+		uint8_t *b = f->ndpi_defer;
+		uint16_t total = f->ndpi_defer_len;
+		f->ndpi_defer = NULL;
+		for (uint16_t off = 0; off + DEFER_REC_HDR <= total && !f->ndpi.done;) {
+			uint64_t ts;
+			uint16_t len;
+			memcpy(&ts, b + off, 8);
+			memcpy(&len, b + off + 8, 2);
+			feed_one(n, f, b + off + DEFER_REC_HDR, len, ts);
+			off = (uint16_t)(off + DEFER_REC_HDR + len);
+		}
+		f->ndpi_defer = b;
+	}
+	defer_release(n, f);
 	if (f->ndpi.slot == FLOW_NONE)
 		return;
 	uint8_t guessed = 0;

@@ -28,6 +28,7 @@ struct dis_ndpi_stats {
 	uint64_t flows_unknown;     /* gave up without a name */
 	uint64_t packets;           /* packets given to nDPI */
 	uint64_t slots_exhausted;   /* flows not classified: no free slot */
+	uint64_t packets_deferred;  /* handshake packets held back (see dis_ndpi_defer) */
 	uint32_t slots, slots_in_use, slots_max_in_use;
 };
 
@@ -39,6 +40,20 @@ void dis_ndpi_free(struct dis_ndpi *n);
  * flow is still being classified. Cheap when it is not. */
 void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
 		     uint64_t ts_us);
+
+/* Holds back a payload-less TCP packet (the handshake) of a flow that one
+ * of our dissectors is likely to claim (its port is registered), so that
+ * nDPI spends nothing on flows it will not be asked about. If nDPI is
+ * needed after all, dis_ndpi_packet() first replays what was held, so nDPI
+ * sees exactly the packets it would have seen. Returns 0 when held, -1 when
+ * the caller must call dis_ndpi_packet() instead (buffer full, nDPI already
+ * running). */
+int dis_ndpi_defer(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
+		   uint64_t ts_us);
+
+/* One of our dissectors confirmed the flow: nDPI stops, keeping what it had
+ * found so far (zonewatch.ndpi.stopped). */
+void dis_ndpi_stop(struct dis_ndpi *n, struct flow *f);
 
 /* Finishes classification (flow end): asks nDPI for its best answer and
  * releases the slot. */

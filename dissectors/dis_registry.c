@@ -10,9 +10,13 @@
 
 #include "dissectors/dis.h"
 #include "dissectors/mbtcp.h"
+#include "dissectors/opcua.h"
+#include "dissectors/tpkt.h"
 
 const struct dis_proto *const dis_protos[] = {
 	&mbtcp_proto,
+	&tpkt_proto,
+	&opcua_proto,
 	NULL,
 };
 
@@ -35,4 +39,12 @@ int dis_proto_index(const struct dis_proto *p)
 		if (dis_protos[i] == p)
 			return (int)i;
 	return -1;
+}
+
+int dis_tcp_port_hint(uint16_t port)
+{
+	for (unsigned i = 0; dis_protos[i]; i++)
+		if (dis_protos[i]->tcp_port == port)
+			return 1;
+	return 0;
 }

@@ -6,4 +6,6 @@ libzonewatch_a_SOURCES += \
 	%reldir%/dis_registry.c \
 	%reldir%/dis_stream.c \
 	%reldir%/dis_ndpi.c %reldir%/dis_ndpi.h \
-	%reldir%/mbtcp.c %reldir%/mbtcp.h
+	%reldir%/mbtcp.c %reldir%/mbtcp.h \
+	%reldir%/opcua.c %reldir%/opcua.h \
+	%reldir%/tpkt.c %reldir%/tpkt.h

@@ -179,6 +179,7 @@ json_object *out_stats_json(const struct cap_engine *e)
 		add_u64(nj, "flows_classified", ns->flows_classified);
 		add_u64(nj, "flows_unknown", ns->flows_unknown);
 		add_u64(nj, "packets", ns->packets);
+		add_u64(nj, "packets_deferred", ns->packets_deferred);
 		add_u64(nj, "slots", ns->slots);
 		add_u64(nj, "slots_max_in_use", ns->slots_max_in_use);
 		add_u64(nj, "slots_exhausted", ns->slots_exhausted);

@@ -1,0 +1,30 @@
+/* tpkt.h - TPKT/COTP framing, ISO transport over TCP (see tpkt.c). */
+#ifndef ZW_TPKT_H
+#define ZW_TPKT_H
+
+#include <stdint.h>
+
+#include "dissectors/dis.h"
+
+/* Counter layout per direction. */
+enum {
+	TPKT_C_DT = 0,          /* COTP data TPDUs */
+	TPKT_C_OTHER_TPDU = 1,  /* other COTP TPDU types (ED, AK, ER, ...) */
+	TPKT_C_S7COMM = 2,      /* TSDUs starting with S7comm 0x32 */
+	TPKT_C_S7COMMP = 3,     /* S7comm-plus 0x72 */
+	TPKT_C_OTHER = 4,       /* anything else (e.g. MMS over ISO session) */
+	TPKT_C_ROSCTR = 5,      /* + S7comm ROSCTR 0..7 */
+	TPKT_C_JOB_FUNC = 13,   /* + S7comm job function code 0..255 */
+	TPKT_COUNTERS_PER_DIR = 13 + 256
+};
+
+struct tpkt_state {
+	uint32_t skip[2];      /* TPDU bytes still to skip */
+	uint8_t continuing[2]; /* last DT had EOT clear: the TSDU continues */
+};
+
+enum dis_probe_result tpkt_probe(const uint8_t *buf, size_t len, int dir);
+
+extern const struct dis_proto tpkt_proto;
+
+#endif /* ZW_TPKT_H */
