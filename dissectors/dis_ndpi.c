@@ -161,6 +161,24 @@ int dis_ndpi_defer(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32
 static void feed_one(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
 		     uint64_t ts_us);
 
+/* Gives nDPI the packets held back for f, then frees the buffer. */
+static void replay_deferred(struct dis_ndpi *n, struct flow *f)
+{
+	uint8_t *b = f->ndpi_defer;
+	if (!b)
+		return;
+	uint16_t total = f->ndpi_defer_len;
+	for (uint16_t off = 0; off + DEFER_REC_HDR <= total && !f->ndpi.done;) {
+		uint64_t ts;
+		uint16_t len;
+		memcpy(&ts, b + off, 8);
+		memcpy(&len, b + off + 8, 2);
+		feed_one(n, f, b + off + DEFER_REC_HDR, len, ts);
+		off = (uint16_t)(off + DEFER_REC_HDR + len);
+	}
+	defer_release(n, f);
+}
+
 void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32_t l3_len,
 		     uint64_t ts_us)
 {
@@ -168,23 +186,9 @@ void dis_ndpi_packet(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint
 		defer_release(n, f);
 		return;
 	}
-	if (f->ndpi_defer) {
-		/* nDPI is needed after all: give it the packets held back first,
-		 * in order, as if they had never been deferred. */
-		uint8_t *b = f->ndpi_defer;
-		uint16_t total = f->ndpi_defer_len;
-		f->ndpi_defer = NULL; /* keep the buffer while replaying */
-		for (uint16_t off = 0; off + DEFER_REC_HDR <= total && !f->ndpi.done;) {
-			uint64_t ts;
-			uint16_t len;
-			memcpy(&ts, b + off, 8);
-			memcpy(&len, b + off + 8, 2);
-			feed_one(n, f, b + off + DEFER_REC_HDR, len, ts);
-			off = (uint16_t)(off + DEFER_REC_HDR + len);
-		}
-		f->ndpi_defer = b;
-		defer_release(n, f);
-	}
+	/* nDPI is needed after all: first the packets held back, in order, as
+	 * if they had never been deferred. */
+	replay_deferred(n, f);
 	feed_one(n, f, l3, l3_len, ts_us);
 }
 
@@ -248,22 +252,8 @@ static void feed_one(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint
 
 void dis_ndpi_finish(struct dis_ndpi *n, struct flow *f)
 {
-	if (f->ndpi_defer && !f->ndpi.done && f->ndpi.slot == FLOW_NONE) {
-		/* Only deferred packets were seen: classify them now. */
-		uint8_t *b = f->ndpi_defer;
-		uint16_t total = f->ndpi_defer_len;
-		f->ndpi_defer = NULL;
-		for (uint16_t off = 0; off + DEFER_REC_HDR <= total && !f->ndpi.done;) {
-			uint64_t ts;
-			uint16_t len;
-			memcpy(&ts, b + off, 8);
-			memcpy(&len, b + off + 8, 2);
-			feed_one(n, f, b + off + DEFER_REC_HDR, len, ts);
-			off = (uint16_t)(off + DEFER_REC_HDR + len);
-		}
-		f->ndpi_defer = b;
-	}
-	defer_release(n, f);
+	/* Only held-back packets were seen: classify them now. */
+	replay_deferred(n, f);
 	if (f->ndpi.slot == FLOW_NONE)
 		return;
 	uint8_t guessed = 0;
