@@ -236,6 +236,17 @@ static void batch_flush(struct cap_engine *e)
 		if (bp->r == DEC_TCP || bp->r == DEC_UDP)
 			flow_prefetch_entry(&e->ft, bp->hash);
 	}
+	/* Third step: the dissector state the flow points to. */
+	for (unsigned i = 0; i < b->n; i++) {
+		struct cap_batch_pkt *bp = &b->pkt[i];
+		if (bp->r != DEC_TCP)
+			continue;
+		struct flow *f = flow_peek(&e->ft, bp->hash);
+		if (f && f->dis) {
+			__builtin_prefetch(f->dis);
+			__builtin_prefetch((const char *)f->dis + 64);
+		}
+	}
 	for (unsigned i = 0; i < b->n; i++) {
 		struct cap_batch_pkt *bp = &b->pkt[i];
 		process_decoded(e, &bp->p, bp->r, &bp->key, bp->hash, bp->src_is_lo);

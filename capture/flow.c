@@ -269,6 +269,14 @@ void flow_prefetch_entry(struct flow_table *t, uint32_t h)
 	}
 }
 
+struct flow *flow_peek(struct flow_table *t, uint32_t h)
+{
+	uint64_t v = t->slots[h & t->slot_mask];
+	if (v && (uint32_t)(v >> 32) == h)
+		return &t->flows[(uint32_t)v - 1u];
+	return NULL;
+}
+
 struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
 			       const struct flow_key *kp, uint32_t h, int src_is_lo, int *dir)
 {

@@ -163,6 +163,9 @@ struct flow *flow_packet(struct flow_table *t, const struct dec_pkt *p, int *dir
 uint32_t flow_hash_prefetch(struct flow_table *t, const struct dec_pkt *p, struct flow_key *k,
 			    int *src_is_lo);
 void flow_prefetch_entry(struct flow_table *t, uint32_t hash);
+/* The entry in the index slot of hash, if its hash matches (a hint for
+ * prefetching only: it may be another flow, or stale). */
+struct flow *flow_peek(struct flow_table *t, uint32_t hash);
 struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
 			       const struct flow_key *k, uint32_t hash, int src_is_lo, int *dir);
 
