@@ -125,6 +125,20 @@ for i in 1 2 3; do
 	fi
 done
 
+# The same without nDPI and without output: what decode, flow table,
+# reassembly and our dissectors cost on their own (for diagnosis).
+best_core=
+for i in 1 2 3; do
+	if ! "$TIME" -f '%e %M' -o "$TIMEOUT" \
+		"$ZW" read --no-ndpi --no-events --json /dev/null "$PCAP" >"$ZWLOG" 2>&1; then
+		echo "$prog: zonewatch --no-ndpi failed on run $i" >&2
+		exit 1
+	fi
+	res=$(tail -n 1 -- "$TIMEOUT")
+	echo "  core run $i: ${res% *} s" >&2
+	best_core=$(fmin "$best_core" "${res% *}")
+done
+
 # ---------------------------------------------------------------- report
 flows=$(sed -n 's/.* \([0-9][0-9]*\) flows started.*/\1/p' "$GENLOG" 2>/dev/null | tail -n 1)
 [ -n "$flows" ] || flows="?"
@@ -136,7 +150,7 @@ kernel=$(uname -sr)
 fsize=$(wc -c <"$PCAP" | tr -d ' ')
 
 awk -v pcap="$PCAP" -v packets="$packets" -v bytes="$bytes" -v fsize="$fsize" \
-	-v flows="$flows" -v pc="$best_pc" -v zw="$best_zw" -v rss="$peak_rss" \
+	-v flows="$flows" -v pc="$best_pc" -v zw="$best_zw" -v rss="$peak_rss" -v core="$best_core" \
 	-v cpu="$cpu" -v ncpu="$ncpu" -v kernel="$kernel" 'BEGIN {
 	bare = (pc > 0) ? packets / pc / 1e6 : 0
 	zwm = (zw > 0) ? packets / zw / 1e6 : 0
@@ -146,6 +160,8 @@ awk -v pcap="$PCAP" -v packets="$packets" -v bytes="$bytes" -v fsize="$fsize" \
 	printf "  %-26s %.1f MB (%.1f MB captured data)\n", "file size", fsize / 1e6, bytes / 1e6
 	printf "  %-26s %.3f s  %8.2f Mpps\n", "bare libpcap loop (best)", pc, bare
 	printf "  %-26s %.3f s  %8.2f Mpps\n", "zonewatch read (best)", zw, zwm
+	if (core > 0)
+		printf "  %-26s %.3f s  %8.2f Mpps\n", "  without nDPI and events", core, packets / core / 1e6
 	if (zwm > 0)
 		printf "  %-26s %.2f\n", "ratio bare/zonewatch", bare / zwm
 	else
