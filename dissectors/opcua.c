@@ -119,16 +119,21 @@ static void opcua_init(void *state)
 	(void)state;
 }
 
-/* OPC UA String / ByteString: Int32 length (-1 = null) then bytes. */
+/* OPC UA String / ByteString: Int32 length (-1 = null) then bytes.
+ * Returns the declared length (-1 for null, and -1 when even the length
+ * could not be read); *p points at the bytes when all of them are in r,
+ * else NULL (and r fails: the value ran past what we hold). */
 static int32_t ua_string(struct rd *r, const uint8_t **p)
 {
 	int32_t n = (int32_t)rd_le32(r);
 	*p = NULL;
-	if (!rd_ok(r) || n <= 0)
+	if (!rd_ok(r))
+		return -1;
+	if (n <= 0)
 		return n < 0 ? -1 : 0;
 	if ((size_t)n > rd_left(r)) {
-		r->err = 1;
-		return -1;
+		rd_skip(r, (size_t)n); /* fails and parks the cursor */
+		return n;
 	}
 	*p = rd_ptr(r);
 	rd_skip(r, (size_t)n);
@@ -151,8 +156,8 @@ static const char *policy_name(const uint8_t *uri, int32_t n)
 
 static void add_str(struct dis_event *ev, const char *key, const uint8_t *p, int32_t n)
 {
-	if (n < 0)
-		return;
+	if (n < 0 || (n > 0 && !p))
+		return; /* null, or longer than the bytes we hold */
 	size_t len = (size_t)n;
 	if (len > OPCUA_MAX_STR_EVENT) {
 		len = OPCUA_MAX_STR_EVENT;
@@ -248,19 +253,11 @@ static enum dis_status opcua_parse(void *state, int dir, const uint8_t *buf, siz
 		return DIS_MALFORMED;
 	}
 	uint8_t chunk = buf[3];
-	dis_count(ctx, (unsigned)dir * OPCUA_COUNTERS_PER_DIR + (unsigned)ty * 3u +
-			       (chunk == 'F' ? 0u : chunk == 'C' ? 1u : 2u));
+	unsigned counter = (unsigned)dir * OPCUA_COUNTERS_PER_DIR + (unsigned)ty * 3u +
+			   (chunk == 'F' ? 0u : chunk == 'C' ? 1u : 2u);
 
-	if (ty == T_MSG || ty == T_CLO) {
-		if (ty == T_CLO) {
-			struct rd r = rd_init(buf + OPCUA_HDR_LEN, len - OPCUA_HDR_LEN);
-			struct dis_event ev;
-			dis_ev_init(&ev, ctx, dir, type_names[ty], DIS_FC_SESSION);
-			uint32_t chan = rd_le32(&r);
-			if (rd_ok(&r))
-				dis_ev_uint(&ev, "secure_channel_id", chan);
-			dis_emit(ctx, &ev);
-		}
+	if (ty == T_MSG) {
+		dis_count(ctx, counter);
 		if (chunk == 'A')
 			s->aborted_chunks++;
 		/* Skip the body without buffering it. */
@@ -270,11 +267,26 @@ static enum dis_status opcua_parse(void *state, int dir, const uint8_t *buf, siz
 		return DIS_OK;
 	}
 
-	/* HEL/ACK/ERR/RHE/OPN: decode a bounded prefix, skip the rest. */
-	size_t want = size < OPCUA_PARSE_PREFIX ? size : OPCUA_PARSE_PREFIX;
+	/* The others: decode a bounded prefix (CLO: just its channel id,
+	 * the rest may be encrypted), skip the rest. Counted once complete. */
+	size_t prefix = ty == T_CLO ? OPCUA_HDR_LEN + 4 : OPCUA_PARSE_PREFIX;
+	size_t want = size < prefix ? size : prefix;
 	if (len < want) {
 		*used = want;
 		return DIS_NEED_MORE;
+	}
+	dis_count(ctx, counter);
+	if (ty == T_CLO) {
+		struct rd r = rd_init(buf + OPCUA_HDR_LEN, want - OPCUA_HDR_LEN);
+		struct dis_event ev;
+		dis_ev_init(&ev, ctx, dir, type_names[ty], DIS_FC_SESSION);
+		uint32_t chan = rd_le32(&r);
+		if (rd_ok(&r))
+			dis_ev_uint(&ev, "secure_channel_id", chan);
+		dis_emit(ctx, &ev);
+		s->skip[dir] = size - (uint32_t)want;
+		*used = want;
+		return DIS_OK;
 	}
 	struct rd body = rd_init(buf + OPCUA_HDR_LEN, want - OPCUA_HDR_LEN);
 	emit_message(s, ctx, dir, ty, chunk, size, &body);

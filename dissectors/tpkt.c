@@ -90,6 +90,34 @@ static int cr_has_tsap(const uint8_t *buf, unsigned tl)
 	return 0;
 }
 
+static enum dis_probe_result probe_dt(const uint8_t *buf, size_t len)
+{
+	struct rd r = rd_init(buf, len);
+	for (unsigned n = 0; n < 5; n++) {
+		size_t at = r.off;
+		if (rd_left(&r) < TPKT_MIN_LEN + 1)
+			return DIS_PROBE_MORE;
+		unsigned tl = tpkt_header(rd_ptr(&r), rd_left(&r));
+		rd_skip(&r, 4);
+		uint8_t li = rd_u8(&r), type = rd_u8(&r);
+		rd_skip(&r, 1); /* EOT / TPDU number */
+		if (!tl || (type & 0xf0) != COTP_DT || li != 2) /* class 0/1 DT: LI = 2 */
+			return DIS_PROBE_NO;
+		if (tl == TPKT_MIN_LEN)
+			continue; /* empty DT: r is at the next TPKT */
+		int id = rd_peek(&r, 0);
+		if (id != S7COMM_PROTO_ID && id != S7COMMP_PROTO_ID)
+			return DIS_PROBE_NO;
+		/* A following TPKT in the same bytes must be valid too. */
+		r.off = at;
+		if ((size_t)tl < rd_left(&r) && rd_left(&r) - tl >= 6 &&
+		    !tpkt_header(rd_ptr(&r) + tl, rd_left(&r) - tl))
+			return DIS_PROBE_NO;
+		return DIS_PROBE_YES;
+	}
+	return DIS_PROBE_NO;
+}
+
 enum dis_probe_result tpkt_probe(const uint8_t *buf, size_t len, int dir)
 {
 	if (len < 6) {
@@ -113,18 +141,10 @@ enum dis_probe_result tpkt_probe(const uint8_t *buf, size_t len, int dir)
 			return DIS_PROBE_MORE;
 		return cr_has_tsap(buf, tl) ? DIS_PROBE_YES : DIS_PROBE_NO;
 	}
-	/* Midstream: a data TPDU carrying S7comm or S7comm-plus. */
-	if (type == COTP_DT) {
-		if (buf[4] != 2) /* class 0/1 DT: LI = 2 */
-			return DIS_PROBE_NO;
-		if (len < 8)
-			return DIS_PROBE_MORE;
-		if (buf[7] != S7COMM_PROTO_ID && buf[7] != S7COMMP_PROTO_ID)
-			return DIS_PROBE_NO;
-		if (tl < len && len - tl >= 6 && !tpkt_header(buf + tl, len - tl))
-			return DIS_PROBE_NO;
-		return DIS_PROBE_YES;
-	}
+	/* Midstream: a data TPDU carrying S7comm or S7comm-plus. STEP 7 sends
+	 * an empty DT before each request: look past up to four of those. */
+	if (type == COTP_DT)
+		return probe_dt(buf, len);
 	return DIS_PROBE_NO;
 }
 
@@ -199,13 +219,15 @@ static void count_data(struct dis_ctx *ctx, int dir, struct rd *r)
 	if (id == S7COMM_PROTO_ID) {
 		rd_skip(r, 1);
 		uint8_t rosctr = rd_u8(r);
+		dis_count(ctx, base + TPKT_C_S7COMM);
+		if (!rd_ok(r))
+			return; /* the header is cut short: nothing more to count */
 		rd_skip(r, 2 + 2); /* reserved, PDU reference */
 		uint16_t plen = rd_be16(r);
 		rd_skip(r, 2);     /* data length */
 		if (rosctr == 2 || rosctr == 3)
 			rd_skip(r, 2); /* error class and code */
 		uint8_t func = rd_u8(r);
-		dis_count(ctx, base + TPKT_C_S7COMM);
 		if (rosctr < 8)
 			dis_count(ctx, base + TPKT_C_ROSCTR + rosctr);
 		if (rosctr == 1 && plen > 0 && rd_ok(r))

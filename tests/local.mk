@@ -17,13 +17,17 @@ check_PROGRAMS += \
 	%reldir%/unit/check_decode \
 	%reldir%/unit/check_flow \
 	%reldir%/unit/check_reasm \
-	%reldir%/unit/check_mbtcp
+	%reldir%/unit/check_mbtcp \
+	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_opcua
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
 	%reldir%/unit/check_flow \
 	%reldir%/unit/check_reasm \
-	%reldir%/unit/check_mbtcp
+	%reldir%/unit/check_mbtcp \
+	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_opcua
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -44,6 +48,14 @@ TESTS += \
 %canon_reldir%_unit_check_mbtcp_SOURCES = %reldir%/unit/check_mbtcp.c
 %canon_reldir%_unit_check_mbtcp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_tpkt_SOURCES = %reldir%/unit/check_tpkt.c
+%canon_reldir%_unit_check_tpkt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_tpkt_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c
+%canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
@@ -70,33 +82,52 @@ AM_TESTS_ENVIRONMENT += FUZZ_REPLAY_DIR='$(abs_top_builddir)/%reldir%/fuzz'; exp
 
 check_PROGRAMS += \
 	%reldir%/fuzz/replay_mbtcp \
+	%reldir%/fuzz/replay_tpkt \
+	%reldir%/fuzz/replay_opcua \
 	%reldir%/fuzz/replay_decode
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_tpkt_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_tpkt.c
+%canon_reldir%_fuzz_replay_tpkt_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_opcua_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_opcua.c
+%canon_reldir%_fuzz_replay_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_decode_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
+	%reldir%/fuzz/replay-tpkt.sh \
+	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh
 
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
 	%reldir%/fuzz/replay-mbtcp.sh \
+	%reldir%/fuzz/replay-tpkt.sh \
+	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
 	%reldir%/fuzz/corpus
 
 if ENABLE_FUZZ
 check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_mbtcp \
+	%reldir%/fuzz/fuzz_tpkt \
+	%reldir%/fuzz/fuzz_opcua \
 	%reldir%/fuzz/fuzz_decode
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_mbtcp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_tpkt_SOURCES = %reldir%/fuzz/fuzz_tpkt.c
+%canon_reldir%_fuzz_fuzz_tpkt_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_tpkt_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_opcua_SOURCES = %reldir%/fuzz/fuzz_opcua.c
+%canon_reldir%_fuzz_fuzz_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_opcua_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 %canon_reldir%_fuzz_fuzz_decode_SOURCES = %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_fuzz_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
-fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT)
+fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
+	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT)
 else
 fuzz-targets:
 	@echo "fuzz targets are not configured: CC=clang ./configure --enable-fuzz" >&2; exit 1
