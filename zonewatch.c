@@ -69,6 +69,8 @@ static void usage_cmd(FILE *fp, int live)
 		"  -j, --json FILE          JSON lines to FILE (\"-\" = standard output, the default)\n"
 		"      --flows              also write one record per flow when it ends\n"
 		"      --no-events          do not write protocol events\n"
+		"      --no-aggregate       one event per cyclic read (Modbus FC1-4) instead of\n"
+		"                           one folded event per flow, unit and function\n"
 		"      --metrics            also write the statistics as a record at the end\n"
 		"      --observer NAME      observer.name in every record (sensor name)\n"
 		"  -q, --quiet              no statistics or progress on standard error\n"
@@ -154,13 +156,14 @@ static void on_tick(struct cap_engine *e)
 enum {
 	OPT_FLOWS = 1000, OPT_NO_EVENTS, OPT_METRICS, OPT_OBSERVER, OPT_NO_PROGRESS, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_TCP_SHORT_TIMEOUT, OPT_UDP_TIMEOUT, OPT_REASM_MEMCAP, OPT_NDPI_SLOTS,
-	OPT_NO_NDPI, OPT_NO_PROMISC, OPT_NDPI_PACKETS, OPT_TCP_CLOSED_TIMEOUT,
+	OPT_NO_NDPI, OPT_NO_PROMISC, OPT_NDPI_PACKETS, OPT_TCP_CLOSED_TIMEOUT, OPT_NO_AGGREGATE,
 };
 
 static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, 'j' },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
+	{ "no-aggregate", no_argument, NULL, OPT_NO_AGGREGATE },
 	{ "metrics", no_argument, NULL, OPT_METRICS },
 	{ "observer", required_argument, NULL, OPT_OBSERVER },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -201,6 +204,7 @@ static int run(int argc, char **argv, int live)
 		case 'j': json_path = optarg; break;
 		case OPT_FLOWS: what |= OUT_JSON_FLOWS; break;
 		case OPT_NO_EVENTS: what &= ~(unsigned)OUT_JSON_EVENTS; break;
+		case OPT_NO_AGGREGATE: cfg.aggregate = 0; break;
 		case OPT_METRICS: what |= OUT_JSON_METRICS; break;
 		case OPT_OBSERVER: observer = optarg; break;
 		case 'q': g_quiet = 1; log_level = LOG_WARNING; break;

@@ -31,6 +31,7 @@ void cap_config_defaults(struct cap_config *c)
 	c->reasm_dir_cap_bytes = 256u << 10;
 	c->dis_buf_memcap_bytes = (size_t)64 << 20;
 	c->ndpi_slots = 32768;
+	c->aggregate = 1;
 	c->snaplen = 262144;
 	c->promisc = 1;
 	c->buffer_mib = 64;
@@ -99,6 +100,7 @@ int cap_engine_init(struct cap_engine *e, const struct cap_config *cfg,
 	if (dis_runtime_init(&e->dr, cfg->max_flows, cfg->dis_buf_memcap_bytes, on_event, e,
 			     errbuf, errlen) < 0)
 		goto fail_reasm;
+	e->dr.aggregate = cfg->aggregate;
 	if (cfg->ndpi_slots) {
 		e->nd = dis_ndpi_new(cfg->ndpi_slots, cfg->ndpi_max_pkts, errbuf, errlen);
 		if (!e->nd)
@@ -174,6 +176,12 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 				reasm_segment(&e->rp, &f->rs[dir], dir, pp->seq, pp->tcp_flags,
 					      frame + pp->payload_off, pp->payload_len,
 					      pp->payload_wire_len, &cb);
+			/* Both directions closed: nothing more can be parsed, so
+			 * the dissector flushes now and its state goes back to
+			 * the pool instead of waiting for the flow's timeout. */
+			if (f->dis && (f->rs[0].flags & REASM_F_CLOSED) &&
+			    (f->rs[1].flags & REASM_F_CLOSED))
+				dis_flow_end(&e->dr, f, ts_us);
 		}
 	}
 

@@ -27,6 +27,7 @@ struct cap_config {
 	size_t dis_buf_memcap_bytes;
 	uint32_t ndpi_slots; /* 0 disables nDPI */
 	uint32_t ndpi_max_pkts; /* per TCP flow, 0 = default */
+	int aggregate;          /* fold cyclic reads (default 1); 0: --no-aggregate */
 	const char *bpf_filter;
 	/* live capture */
 	int snaplen;

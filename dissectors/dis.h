@@ -99,6 +99,10 @@ struct dis_runtime {
 	size_t buf_memcap;      /* leftover buffers, all flows */
 	dis_emit_fn emit;
 	void *emit_user;
+	/* 1 (default, set by dis_runtime_init): dissectors may fold cyclic
+	 * operations (Modbus reads) into one event per flow; 0: every
+	 * operation is its own event (zonewatch --no-aggregate). */
+	int aggregate;
 };
 
 /* Per-flow dissector attachment, allocated from the protocol's pool. */

@@ -73,6 +73,7 @@ int dis_runtime_init(struct dis_runtime *rt, uint32_t max_states, size_t buf_mem
 	rt->buf_memcap = buf_memcap;
 	rt->emit = emit;
 	rt->emit_user = user;
+	rt->aggregate = 1;
 	return 0;
 oom:
 	snprintf(errbuf, errlen, "dissectors: out of memory at start-up: %s", strerror(errno));

@@ -9,3 +9,4 @@ EXTRA_DIST += \
 	%reldir%/ot \
 	%reldir%/remote \
 	%reldir%/s7comm
+EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c

@@ -19,6 +19,8 @@
  *               bits 2-0  gap rate: after a chunk, with probability n/32 a
  *                         gap is reported (1..16 bytes skipped, or none left)
  *   bytes 1..   the TCP payload, Modbus ADUs back to back
+ *   last byte   bit 0 set: reads are not folded (zonewatch --no-aggregate), so
+ *               every read takes the transaction-event path too
  * A unit is one ADU (per the MBAP length field) in direction modes 1 and 2
  * and the whole remaining payload in modes 0 and 3.
  */
@@ -145,6 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const unsigned split_mode = (mode >> 4) & 3;
 	const int whole_first = (mode >> 3) & 1;
 	const unsigned gap_rate = mode & 7;
+	rt.aggregate = !(buf[size - 1] & 1);
 	uint32_t rng = 0x9e3779b9u ^ ((uint32_t)mode * 0x01000193u);
 	if (!rng)
 		rng = 1;

@@ -40,8 +40,10 @@ rc=$?
 fail=0
 [ $rc -eq 0 ] || { echo "FAIL: zonewatch live exit status $rc"; fail=1; }
 n=$(grep -c '"action":"write_single_register"' "$tmp/out.json")
-# 20 FC6 requests and 20 echoes.
-[ "$n" -eq 40 ] && echo "ok   40 write events" || { echo "FAIL: $n write events, expected 40"; fail=1; }
+# 20 FC6 requests, each paired with its echo into one event.
+[ "$n" -eq 20 ] && echo "ok   20 write events" || { echo "FAIL: $n write events, expected 20"; fail=1; }
+a=$(grep -c '"outcome":"acknowledged"' "$tmp/out.json")
+[ "$a" -eq 20 ] && echo "ok   20 acknowledged" || { echo "FAIL: $a acknowledged, expected 20"; fail=1; }
 grep -q '"kind":"metric"' "$tmp/out.json" && echo "ok   SIGUSR1 statistics record" || { echo "FAIL: no metric record after SIGUSR1"; fail=1; }
 f=$(grep -c '"action":"flow"' "$tmp/out.json")
 [ "$f" -eq 1 ] && echo "ok   one flow record" || { echo "FAIL: $f flow records"; fail=1; }
