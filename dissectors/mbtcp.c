@@ -624,6 +624,12 @@ static void emit_fold(struct dis_ctx *ctx, struct mbtcp_fold *fo)
 {
 	if (!fo->fc)
 		return;
+	if (!fo->count && !fo->responses) {
+		/* its only request was answered by an exception, which is an
+		 * event of its own */
+		memset(fo, 0, sizeof(*fo));
+		return;
+	}
 	struct dis_event ev;
 	dis_ev_init(&ev, ctx, 0, fc_name(fo->fc), DIS_FC_READ);
 	ev.count = fo->count ? fo->count : 1;
@@ -631,6 +637,7 @@ static void emit_fold(struct dis_ctx *ctx, struct mbtcp_fold *fo)
 	dis_ev_uint(&ev, "unit_id", fo->unit_id);
 	dis_ev_uint(&ev, "function_code", fo->fc);
 	dis_ev_cstr(&ev, "function", fc_name(fo->fc));
+	dis_ev_uint(&ev, "requests", fo->count);
 	dis_ev_uint(&ev, "responses", fo->responses);
 	dis_ev_uint(&ev, "first_seen_us", fo->first_us);
 	dis_ev_uint(&ev, "last_seen_us", fo->last_us);
@@ -865,6 +872,11 @@ static void on_response(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uin
 			struct rd v = pdu;
 			struct dec d = { NULL, ctx, dir, 1 };
 			dec_response(&d, base, &v, 0);
+			/* folded with the other reads of its kind, so every
+			 * PDU on the wire is accounted for in some event */
+			struct mbtcp_fold *fo = fold_get(s, ctx, unit, base);
+			fo->responses++;
+			fo->last_us = ctx->ts_us;
 			return;
 		}
 		emit_txn(s, ctx, NULL, dir, tid, unit, base, &pdu, is_exc);
@@ -882,6 +894,14 @@ static void on_response(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uin
 			}
 		pend_free(s, e);
 		return;
+	}
+	if (!e->copy) {
+		/* A folded read answered by an exception: the request leaves
+		 * its fold and is reported in the exception's own event. */
+		for (unsigned i = 0; i < MBTCP_FOLDS; i++)
+			if (s->fold[i].fc == base && s->fold[i].unit_id == unit &&
+			    s->fold[i].count)
+				s->fold[i].count--;
 	}
 	emit_txn(s, ctx, e, dir, tid, unit, base, &pdu, is_exc);
 	pend_free(s, e);

@@ -67,6 +67,7 @@ TESTS += \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
+	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -75,6 +76,7 @@ EXTRA_DIST += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
+	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf
