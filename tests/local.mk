@@ -108,6 +108,7 @@ EXTRA_DIST += \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
+	%reldir%/fuzz/replay-corpus.sh \
 	%reldir%/fuzz/corpus
 
 if ENABLE_FUZZ

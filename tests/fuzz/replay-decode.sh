@@ -1,18 +1,4 @@
 #!/bin/sh
-# replay-decode.sh - make check: run the packet pipeline target (fuzz_decode.c)
-# over every file of its seed corpus, tests/fuzz/corpus/decode/, through the plain
-# main() of tests/fuzz/replay.c (any compiler, no libFuzzer). A crash,
-# sanitizer report or failed invariant check fails the test.
-set -u
-: "${srcdir:=.}"
-bin=${FUZZ_REPLAY_DIR:-./tests/fuzz}/replay_decode
-corpus=$srcdir/tests/fuzz/corpus/decode
-out=$("$bin" "$corpus") || {
-	echo "FAIL $bin $corpus: exit status $?"
-	exit 1
-}
-echo "$out"
-case $out in
-"replayed 0 inputs") echo "FAIL: no inputs in $corpus"; exit 1 ;;
-esac
-exit 0
+# replay-decode.sh - make check: replay the packet pipeline fuzz target over its corpus.
+name=decode
+. "${srcdir:-.}/tests/fuzz/replay-corpus.sh"

@@ -1,18 +1,4 @@
 #!/bin/sh
-# replay-mbtcp.sh - make check: run the Modbus/TCP stream target (fuzz_mbtcp.c)
-# over every file of its seed corpus, tests/fuzz/corpus/mbtcp/, through the plain
-# main() of tests/fuzz/replay.c (any compiler, no libFuzzer). A crash,
-# sanitizer report or failed invariant check fails the test.
-set -u
-: "${srcdir:=.}"
-bin=${FUZZ_REPLAY_DIR:-./tests/fuzz}/replay_mbtcp
-corpus=$srcdir/tests/fuzz/corpus/mbtcp
-out=$("$bin" "$corpus") || {
-	echo "FAIL $bin $corpus: exit status $?"
-	exit 1
-}
-echo "$out"
-case $out in
-"replayed 0 inputs") echo "FAIL: no inputs in $corpus"; exit 1 ;;
-esac
-exit 0
+# replay-mbtcp.sh - make check: replay the Modbus/TCP stream fuzz target over its corpus.
+name=mbtcp
+. "${srcdir:-.}/tests/fuzz/replay-corpus.sh"
