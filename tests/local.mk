@@ -87,11 +87,14 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_tpkt \
 	%reldir%/fuzz/replay_opcua \
 	%reldir%/fuzz/replay_decode
-%canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c
+%canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
-%canon_reldir%_fuzz_replay_tpkt_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_tpkt.c
+%canon_reldir%_fuzz_replay_tpkt_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_tpkt.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_tpkt_LDADD = libzonewatch.a $(ZW_LIBS)
-%canon_reldir%_fuzz_replay_opcua_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_opcua.c
+%canon_reldir%_fuzz_replay_opcua_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_opcua.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_decode_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -117,13 +120,16 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_tpkt \
 	%reldir%/fuzz/fuzz_opcua \
 	%reldir%/fuzz/fuzz_decode
-%canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c
+%canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_mbtcp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
-%canon_reldir%_fuzz_fuzz_tpkt_SOURCES = %reldir%/fuzz/fuzz_tpkt.c
+%canon_reldir%_fuzz_fuzz_tpkt_SOURCES = %reldir%/fuzz/fuzz_tpkt.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_tpkt_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_tpkt_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
-%canon_reldir%_fuzz_fuzz_opcua_SOURCES = %reldir%/fuzz/fuzz_opcua.c
+%canon_reldir%_fuzz_fuzz_opcua_SOURCES = %reldir%/fuzz/fuzz_opcua.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_opcua_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 %canon_reldir%_fuzz_fuzz_decode_SOURCES = %reldir%/fuzz/fuzz_decode.c
