@@ -45,15 +45,15 @@ TESTS += \
 %canon_reldir%_unit_check_reasm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_reasm_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
-%canon_reldir%_unit_check_mbtcp_SOURCES = %reldir%/unit/check_mbtcp.c
+%canon_reldir%_unit_check_mbtcp_SOURCES = %reldir%/unit/check_mbtcp.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_mbtcp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
-%canon_reldir%_unit_check_tpkt_SOURCES = %reldir%/unit/check_tpkt.c
+%canon_reldir%_unit_check_tpkt_SOURCES = %reldir%/unit/check_tpkt.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_tpkt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_tpkt_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
-%canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c
+%canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif

@@ -25,6 +25,8 @@
 #define MAX_EVENTS 64
 #define TS0 1700000000000000ull
 
+#include "tests/unit/dis_fixture.h"
+
 /* ---- ADUs ---- */
 
 /* FC6 write single register request (spec 6.6 example): tid 1, unit 0x11,
@@ -78,113 +80,13 @@ static const uint8_t http_get[] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T',
 
 /* ---- fixture ---- */
 
-struct mb {
-	struct dis_runtime rt;
-	struct flow f;
-	struct dis_event *ev;
-	unsigned n_ev;
-};
-
-static void on_emit(void *user, const struct dis_event *ev)
-{
-	struct mb *m = user;
-	ck_assert_uint_lt(m->n_ev, MAX_EVENTS);
-	ck_assert_ptr_eq(ev->flow, &m->f);
-	memcpy(&m->ev[m->n_ev++], ev, sizeof(*ev));
-}
-
-static void flow_reset(struct mb *m, uint16_t server_port)
-{
-	memset(&m->f, 0, sizeof(m->f));
-	m->f.id = 1;
-	m->f.key.port[0] = 50000;
-	m->f.key.port[1] = server_port;
-	m->f.init_is_lo = 1; /* the client (key endpoint 0) opened the connection */
-	m->f.key.l4_proto = 6;
-	m->f.key.ip_ver = 4;
-	m->f.ndpi.slot = FLOW_NONE;
-	reasm_dir_init(&m->f.rs[0]);
-	reasm_dir_init(&m->f.rs[1]);
-}
-
-static void mb_init(struct mb *m)
-{
-	char err[256];
-	memset(m, 0, sizeof(*m));
-	ck_assert_int_eq(dis_runtime_init(&m->rt, 16, (size_t)1 << 20, on_emit, m, err, sizeof(err)),
-			 0);
-	m->ev = calloc(MAX_EVENTS, sizeof(*m->ev));
-	ck_assert_ptr_nonnull(m->ev);
-	flow_reset(m, 502);
-}
-
-static void mb_done(struct mb *m)
-{
-	dis_flow_end(&m->rt, &m->f, TS0 + 999999);
-	ck_assert_ptr_null(m->f.dis);
-	ck_assert_uint_eq(m->rt.st.buf_bytes, 0); /* every leftover buffer returned */
-	dis_runtime_destroy(&m->rt);
-	free(m->ev);
-}
-
-/* Feeds n bytes from an exact-size heap copy, so ASan sees over-reads. */
-static void feed(struct mb *m, int dir, const uint8_t *b, size_t n, uint64_t ts)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	dis_stream_data(&m->rt, &m->f, dir, c, n, ts);
-	free(c);
-}
-
 static enum dis_probe_result probe(const uint8_t *b, size_t n, int dir)
 {
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	enum dis_probe_result r = mbtcp_probe(c, n, dir);
-	free(c);
-	return r;
-}
-
-static const struct dis_field *ev_field(const struct dis_event *ev, const char *key)
-{
-	for (unsigned i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].key, key) == 0)
-			return &ev->f[i];
-	return NULL;
-}
-
-static uint64_t ev_u(const struct dis_event *ev, const char *key)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_UINT);
-	return f->v.u;
-}
-
-static int ev_b(const struct dis_event *ev, const char *key)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_BOOL);
-	return f->v.u != 0;
-}
-
-static void ck_ev_str(const struct dis_event *ev, const char *key, const char *want)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_STR);
-	ck_assert_uint_eq(f->str_len, strlen(want));
-	ck_assert_uint_le((size_t)f->str_off + f->str_len, ev->str_used);
-	ck_assert_mem_eq(ev->str + f->str_off, want, f->str_len);
+	return fx_probe(mbtcp_probe, b, n, dir);
 }
 
 /* One line per event, every field, for comparing feeds. */
-static void summarize(const struct mb *m, char *out, size_t cap)
+static void summarize(const struct dis_fixture *m, char *out, size_t cap)
 {
 	size_t len = 0;
 	out[0] = '\0';
@@ -279,8 +181,8 @@ END_TEST
 
 START_TEST(test_write_single_register)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0 + 1000);
 	ck_assert_ptr_nonnull(m.f.dis);
 	ck_assert_uint_eq(m.f.dis_proto, 1);
@@ -316,15 +218,15 @@ START_TEST(test_write_single_register)
 	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
 	ck_assert_uint_eq(m.rt.proto[0].counters[6], 1);
 	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 6], 1);
-	mb_done(&m);
+	fx_done(&m);
 	ck_assert_uint_eq(m.n_ev, 1); /* nothing folded, nothing flushed */
 }
 END_TEST
 
 START_TEST(test_exception_response)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6x, sizeof(req6x), TS0);
 	feed(&m, 1, resp6x, sizeof(resp6x), TS0 + 10);
 	ck_assert_uint_eq(m.n_ev, 1);
@@ -345,14 +247,14 @@ START_TEST(test_exception_response)
 	ck_ev_str(ev, "function", "write_single_register");
 	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 0x86], 1);
 	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 6], 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 START_TEST(test_fc3_reads_folded)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	for (unsigned i = 0; i < 3; i++) {
 		feed(&m, 0, req3, sizeof(req3), TS0 + 100 * i);
 		feed(&m, 1, resp3, sizeof(resp3), TS0 + 100 * i + 5);
@@ -379,7 +281,7 @@ START_TEST(test_fc3_reads_folded)
 	ck_assert_uint_eq(ev_u(ev, "last_seen_us"), TS0 + 205);
 	ck_assert_uint_eq(ev->ts_us, TS0 + 205);
 	ck_assert_uint_eq(m.rt.proto[0].anomalies, 0);
-	mb_done(&m);
+	fx_done(&m);
 	ck_assert_uint_eq(m.n_ev, 1);
 }
 END_TEST
@@ -387,22 +289,22 @@ END_TEST
 /* A protocol found by its probe on another port than 502. */
 START_TEST(test_non_standard_port)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	flow_reset(&m, 5020);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	ck_assert_ptr_nonnull(m.f.dis);
 	feed(&m, 1, resp6, sizeof(resp6), TS0 + 1);
 	ck_assert_uint_eq(m.n_ev, 1);
 	ck_assert_str_eq(m.ev[0].action, "write_single_register");
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 START_TEST(test_not_modbus_gives_up)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	flow_reset(&m, 80);
 	for (int i = 0; i < 2 * DIS_PROBE_TRIES; i++) {
 		feed(&m, 0, http_get, sizeof(http_get), TS0);
@@ -415,7 +317,7 @@ START_TEST(test_not_modbus_gives_up)
 	feed(&m, 0, req6, sizeof(req6), TS0); /* too late: not probed again */
 	ck_assert_ptr_null(m.f.dis);
 	ck_assert_uint_eq(m.n_ev, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -438,7 +340,7 @@ static size_t adu(uint8_t *out, size_t cap, uint16_t tid, uint8_t unit, const ui
 	return n + 7;
 }
 
-static void feed_pdu(struct mb *m, int dir, uint16_t tid, uint8_t unit, const uint8_t *pdu,
+static void feed_pdu(struct dis_fixture *m, int dir, uint16_t tid, uint8_t unit, const uint8_t *pdu,
 		     size_t n, uint64_t ts)
 {
 	uint8_t b[6 + 256];
@@ -600,8 +502,8 @@ static const struct golden goldens[] = {
 START_TEST(test_golden)
 {
 	const struct golden *g = &goldens[_i];
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	m.rt.aggregate = 0; /* reads as transactions too */
 	feed_pdu(&m, 0, 0x1234, 0x11, g->req, g->req_len, TS0);
 	ck_assert_uint_eq(m.n_ev, 0);
@@ -627,7 +529,7 @@ START_TEST(test_golden)
 	ck_assert_uint_eq(m.rt.proto[0].counters[g->req[0]], 1);
 	if (g->resp)
 		ck_assert_uint_eq(m.rt.proto[0].counters[256 + g->resp[0]], 1);
-	mb_done(&m);
+	fx_done(&m);
 	ck_assert_uint_eq(m.n_ev, 1);
 }
 END_TEST
@@ -637,10 +539,10 @@ END_TEST
 START_TEST(test_golden_response_without_request)
 {
 	const struct golden *g = &goldens[_i];
-	struct mb m;
+	struct dis_fixture m;
 	if (!g->resp)
 		return;
-	mb_init(&m);
+	fx_init(&m, 502);
 	m.rt.aggregate = 0;
 	/* attach on a first good exchange with another tid */
 	feed(&m, 0, req6, sizeof(req6), TS0);
@@ -656,7 +558,7 @@ START_TEST(test_golden_response_without_request)
 	ck_assert_uint_eq(ev->flags & DIS_EV_RESPONSE, DIS_EV_RESPONSE);
 	ck_assert_int_eq(ev_b(ev, "matched"), 0);
 	ck_assert_ptr_null(ev_field(ev, "response_time_us"));
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -667,8 +569,8 @@ END_TEST
  * is given up as unanswered and counted. */
 START_TEST(test_pending_eviction)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	static const uint8_t w[] = { 0x06, 0x00, 0x01, 0x00, 0x03 }; /* FC6 reg 2 <- 3 */
@@ -692,7 +594,7 @@ START_TEST(test_pending_eviction)
 	dis_flow_end(&m.rt, &m.f, TS0 + 200);
 	ck_assert_uint_eq(m.n_ev, 3 + MBTCP_PEND_COPIES - 1); /* tids 101..107 */
 	ck_assert_uint_eq(ev_u(&m.ev[3], "transaction_id"), 101);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -700,10 +602,10 @@ END_TEST
  * gives the oldest up (counted, no event: it is in the fold). */
 START_TEST(test_pending_eviction_folded)
 {
-	struct mb m;
+	struct dis_fixture m;
 	static const uint8_t rd[] = { 0x03, 0x00, 0x00, 0x00, 0x01 }; /* FC3 1 reg at 0 */
 	static const uint8_t ans[] = { 0x03, 0x02, 0x00, 0x2a };      /* its answer */
-	mb_init(&m);
+	fx_init(&m, 502);
 	for (unsigned i = 0; i <= MBTCP_PENDING; i++)
 		feed_pdu(&m, 0, (uint16_t)(200 + i), 1, rd, sizeof(rd), TS0 + i);
 	ck_assert_uint_eq(m.n_ev, 0);
@@ -719,7 +621,7 @@ START_TEST(test_pending_eviction_folded)
 	ck_assert_uint_eq(m.ev[1].count, MBTCP_PENDING + 1);
 	/* the late answer is folded too: every PDU is accounted for */
 	ck_fields(&m.ev[1], "function_code=3 unit_id=1 requests=17 responses=17");
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -727,8 +629,8 @@ END_TEST
  * in request order. */
 START_TEST(test_pending_timeout_and_reuse)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	feed(&m, 0, req6b, sizeof(req6b), TS0 + 10);
@@ -748,7 +650,7 @@ START_TEST(test_pending_timeout_and_reuse)
 	ck_ev_str(&m.ev[3], "outcome", "acknowledged");
 	ck_assert_uint_eq(ev_u(&m.ev[3], "response_time_us"), 2);
 	ck_assert_uint_eq(m.rt.proto[0].anomalies, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -756,8 +658,8 @@ END_TEST
  * (unit id, function) otherwise. */
 START_TEST(test_no_aggregate)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	m.rt.aggregate = 0;
 	for (unsigned i = 0; i < 3; i++) {
 		feed(&m, 0, req3, sizeof(req3), TS0 + 100 * i);
@@ -773,17 +675,17 @@ START_TEST(test_no_aggregate)
 	}
 	ck_assert_uint_eq(m.rt.proto[0].counters[3], 3);
 	ck_assert_uint_eq(m.rt.proto[0].counters[256 + 3], 3);
-	mb_done(&m);
+	fx_done(&m);
 	ck_assert_uint_eq(m.n_ev, 3);
 }
 END_TEST
 
 START_TEST(test_fold_per_unit)
 {
-	struct mb m;
+	struct dis_fixture m;
 	static const uint8_t rd[] = { 0x03, 0x00, 0x00, 0x00, 0x01 };   /* FC3 1 reg at 0 */
 	static const uint8_t ans[] = { 0x03, 0x02, 0x00, 0x2a };        /* its answer */
-	mb_init(&m);
+	fx_init(&m, 502);
 	for (unsigned i = 0; i < 4; i++) {
 		feed_pdu(&m, 0, (uint16_t)i, (uint8_t)(1 + i % 2), rd, sizeof(rd), TS0 + i);
 		feed_pdu(&m, 1, (uint16_t)i, (uint8_t)(1 + i % 2), ans, sizeof(ans), TS0 + i);
@@ -795,13 +697,13 @@ START_TEST(test_fold_per_unit)
 	ck_fields(&m.ev[1], "unit_id=2 function_code=3 responses=2");
 	ck_assert_uint_eq(m.ev[0].count, 2);
 	ck_assert_uint_eq(m.rt.proto[0].anomalies, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* ---- anomalies ---- */
 
-static unsigned count_action(const struct mb *m, const char *action)
+static unsigned count_action(const struct dis_fixture *m, const char *action)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < m->n_ev; i++)
@@ -811,8 +713,8 @@ static unsigned count_action(const struct mb *m, const char *action)
 
 START_TEST(test_anomalies)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	/* FC3 126 registers: one above the limit of 6.3 */
@@ -843,7 +745,7 @@ START_TEST(test_anomalies)
 	feed_pdu(&m, 1, 77, 1, short_ans, sizeof(short_ans), TS0 + 7);
 	ck_assert_uint_eq(count_action(&m, "response_without_request"), 1);
 	ck_assert_uint_eq(m.rt.proto[0].anomalies, 6);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -851,8 +753,8 @@ END_TEST
  * later: another. */
 START_TEST(test_exception_burst)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	static const uint8_t rd[] = { 0x03, 0x99, 0x99, 0x00, 0x01 }; /* FC3, bad address */
 	static const uint8_t exc[] = { 0x83, 0x02 };                  /* illegal data address */
 	for (unsigned i = 0; i < 24; i++) {
@@ -867,7 +769,7 @@ START_TEST(test_exception_burst)
 	ck_assert_uint_eq(count_action(&m, "exception_burst"), 2);
 	/* exceptions are events even for folded reads */
 	ck_assert_uint_eq(count_action(&m, "read_holding_registers"), 24);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -899,8 +801,8 @@ static size_t conv_stream(int dir, uint8_t *out)
 /* Whole-ADU feed: the expected summary. */
 static void conv_whole(char *out, size_t cap)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	for (unsigned i = 0; i < CONV_N; i++)
 		feed(&m, 0, conv_req[i], conv_req_len[i], TS0);
 	for (unsigned i = 0; i < CONV_N; i++)
@@ -908,12 +810,12 @@ static void conv_whole(char *out, size_t cap)
 	dis_flow_end(&m.rt, &m.f, TS0);
 	ck_assert_uint_eq(m.n_ev, 3); /* FC6 and FC16 transactions + FC3 folded */
 	summarize(&m, out, cap);
-	mb_done(&m);
+	fx_done(&m);
 }
 
 /* Feeds a direction's stream in chunks of the given sizes (0-terminated;
  * the last size repeats until the stream is used up). */
-static void feed_chunks(struct mb *m, int dir, const uint8_t *s, size_t len, const size_t *sizes)
+static void feed_chunks(struct dis_fixture *m, int dir, const uint8_t *s, size_t len, const size_t *sizes)
 {
 	size_t off = 0;
 	unsigned k = 0;
@@ -931,16 +833,16 @@ static void feed_chunks(struct mb *m, int dir, const uint8_t *s, size_t len, con
 static void conv_chunked_port(uint16_t port, const size_t *sz0, const size_t *sz1, char *out,
 			      size_t cap)
 {
-	struct mb m;
+	struct dis_fixture m;
 	uint8_t s0[CONV_MAX], s1[CONV_MAX];
 	size_t l0 = conv_stream(0, s0), l1 = conv_stream(1, s1);
-	mb_init(&m);
+	fx_init(&m, 502);
 	flow_reset(&m, port);
 	feed_chunks(&m, 0, s0, l0, sz0);
 	feed_chunks(&m, 1, s1, l1, sz1);
 	dis_flow_end(&m.rt, &m.f, TS0);
 	summarize(&m, out, cap);
-	mb_done(&m);
+	fx_done(&m);
 }
 
 static void conv_chunked(const size_t *sz0, const size_t *sz1, char *out, size_t cap)
@@ -1031,9 +933,9 @@ END_TEST
  * attached (loop index = split point in the FC16 request). */
 START_TEST(test_adu_split_two_chunks)
 {
-	struct mb m;
+	struct dis_fixture m;
 	size_t k = (size_t)_i;
-	mb_init(&m);
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 0, req16, k, TS0 + 1);
 	feed(&m, 0, req16 + k, sizeof(req16) - k, TS0 + 2);
@@ -1051,7 +953,7 @@ START_TEST(test_adu_split_two_chunks)
 	ck_assert_uint_eq(ev_u(ev, "function_code"), 16);
 	ck_assert_uint_eq(ev_u(ev, "pdu_length"), 10);
 	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1059,8 +961,8 @@ END_TEST
  * code: the probe accepts, the rest is buffered. */
 START_TEST(test_first_adu_split_after_header)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req16, 9, TS0);
 	ck_assert_ptr_nonnull(m.f.dis);
 	ck_assert_uint_eq(m.n_ev, 0);
@@ -1070,7 +972,7 @@ START_TEST(test_first_adu_split_after_header)
 	ck_assert_uint_eq(m.n_ev, 1);
 	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
 	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1079,8 +981,8 @@ END_TEST
  * answers "need more" for the first chunk; those bytes must not be lost. */
 START_TEST(test_first_adu_split_in_mbap)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req16, 7, TS0);
 	feed(&m, 0, req16 + 7, sizeof(req16) - 7, TS0 + 1);
 	feed(&m, 1, resp16, sizeof(resp16), TS0 + 2);
@@ -1088,15 +990,15 @@ START_TEST(test_first_adu_split_in_mbap)
 	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
 	ck_assert_uint_eq(m.ev[0].dir, 0);
 	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* The same split on a non-standard port. */
 START_TEST(test_first_adu_split_in_mbap_other_port)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	flow_reset(&m, 5020);
 	feed(&m, 0, req16, 7, TS0);
 	feed(&m, 0, req16 + 7, sizeof(req16) - 7, TS0 + 1);
@@ -1105,7 +1007,7 @@ START_TEST(test_first_adu_split_in_mbap_other_port)
 	ck_assert_str_eq(m.ev[0].action, "write_multiple_registers");
 	ck_assert_uint_eq(m.ev[0].dir, 0);
 	ck_assert_uint_eq(ev_u(&m.ev[0], "transaction_id"), 4);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1114,8 +1016,8 @@ END_TEST
 /* Before confirmation a malformed MBAP means "not Modbus": detach. */
 START_TEST(test_malformed_before_confirmation)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	ck_assert_ptr_nonnull(m.f.dis);
 	ck_assert_uint_eq(m.n_ev, 0);
@@ -1136,15 +1038,15 @@ START_TEST(test_malformed_before_confirmation)
 	feed(&m, 0, req6b, sizeof(req6b), TS0 + 3);
 	ck_assert_ptr_null(m.f.dis);
 	ck_assert_uint_eq(m.n_ev, n);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* After confirmation a malformed MBAP is counted and parsing goes on. */
 START_TEST(test_malformed_after_confirmation)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0 + 1);
 	ck_assert_uint_eq(m.f.dis_confirmed, 1);
@@ -1163,7 +1065,7 @@ START_TEST(test_malformed_after_confirmation)
 	ck_assert_str_eq(m.ev[2].action, "write_single_register");
 	ck_assert_uint_eq(ev_u(&m.ev[2], "transaction_id"), 2);
 	ck_assert_uint_eq(m.rt.proto[0].pdus, 3);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1174,8 +1076,8 @@ END_TEST
  * produce Modbus events (not even an anomaly). */
 START_TEST(test_not_modbus_short_first_chunk)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, http_get, 2, TS0);
 	feed(&m, 0, http_get + 2, sizeof(http_get) - 2, TS0 + 1);
 	ck_assert_ptr_null(m.f.dis);
@@ -1184,7 +1086,7 @@ START_TEST(test_not_modbus_short_first_chunk)
 	ck_assert_uint_eq(m.rt.st.buf_bytes, 0);
 	ck_assert_msg(m.n_ev == 0, "%u event(s) on a non-Modbus flow, first: %s", m.n_ev,
 		      m.n_ev ? m.ev[0].action : "");
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1192,8 +1094,8 @@ END_TEST
  * the maximum (254: unit id + 253-byte PDU). */
 START_TEST(test_length_fields)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	feed(&m, 0, bad_len255, sizeof(bad_len255), TS0);
@@ -1240,7 +1142,7 @@ START_TEST(test_length_fields)
 	ck_assert_uint_eq(m.rt.proto[0].malformed, 3);
 	dis_flow_end(&m.rt, &m.f, TS0 + 9);
 	ck_assert_uint_eq(m.n_ev, 6);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1248,8 +1150,8 @@ END_TEST
  * next whole ADU parses. */
 START_TEST(test_gap_mid_adu)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 0, req6b, 5, TS0 + 1); /* first 5 bytes of the tid-2 request */
 	ck_assert_uint_eq(m.n_ev, 0);
@@ -1285,15 +1187,15 @@ START_TEST(test_gap_mid_adu)
 	ck_assert_str_eq(m.ev[4].action, "write_single_register");
 	ck_assert_uint_eq(ev_u(&m.ev[4], "transaction_id"), 2);
 	ck_ev_str(&m.ev[4], "outcome", "unanswered");
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* Anomaly events are capped per flow; the counter keeps counting. */
 START_TEST(test_anomaly_event_cap)
 {
-	struct mb m;
-	mb_init(&m);
+	struct dis_fixture m;
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	for (int i = 0; i < DIS_ANOMALY_EVENTS_PER_FLOW + 4; i++)
@@ -1301,7 +1203,7 @@ START_TEST(test_anomaly_event_cap)
 	ck_assert_uint_eq(m.rt.proto[0].anomalies, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
 	ck_assert_uint_eq(m.rt.proto[0].gaps, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
 	ck_assert_uint_eq(m.n_ev, 1 + DIS_ANOMALY_EVENTS_PER_FLOW);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
@@ -1311,39 +1213,39 @@ END_TEST
  * exact-size copy: never an event (not even at flow end), never a crash. */
 START_TEST(test_truncation_loop_request)
 {
-	struct mb m;
+	struct dis_fixture m;
 	size_t k = (size_t)_i;
-	mb_init(&m);
+	fx_init(&m, 502);
 	feed(&m, 0, req16, k, TS0);
 	ck_assert_uint_eq(m.n_ev, 0);
 	ck_assert_uint_eq(m.rt.proto[0].pdus, 0);
 	dis_flow_end(&m.rt, &m.f, TS0 + 1);
 	ck_assert_uint_eq(m.n_ev, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* The same for a folded read response sent by the responder. */
 START_TEST(test_truncation_loop_response)
 {
-	struct mb m;
+	struct dis_fixture m;
 	size_t k = (size_t)_i;
-	mb_init(&m);
+	fx_init(&m, 502);
 	feed(&m, 1, resp3, k, TS0);
 	ck_assert_uint_eq(m.n_ev, 0);
 	ck_assert_uint_eq(m.rt.proto[0].pdus, 0);
 	dis_flow_end(&m.rt, &m.f, TS0 + 1);
 	ck_assert_uint_eq(m.n_ev, 0);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 
 /* And on an attached, confirmed flow: a prefix alone waits for more. */
 START_TEST(test_truncation_loop_attached)
 {
-	struct mb m;
+	struct dis_fixture m;
 	size_t k = (size_t)_i;
-	mb_init(&m);
+	fx_init(&m, 502);
 	feed(&m, 0, req6, sizeof(req6), TS0);
 	feed(&m, 1, resp6, sizeof(resp6), TS0);
 	feed(&m, 0, resp6x, k, TS0); /* an exception ADU cut short, from the client */
@@ -1351,7 +1253,7 @@ START_TEST(test_truncation_loop_attached)
 	ck_assert_uint_eq(m.rt.proto[0].malformed, 0);
 	dis_flow_end(&m.rt, &m.f, TS0 + 1);
 	ck_assert_uint_eq(m.n_ev, 1);
-	mb_done(&m);
+	fx_done(&m);
 }
 END_TEST
 

@@ -30,6 +30,8 @@
 
 #define MAX_EVENTS 64
 #define TS0 1700000000000000ull
+
+#include "tests/unit/dis_fixture.h"
 #define UA_PIDX 2          /* registry order: mbtcp, tpkt, opcua */
 #define UA_PREFIX 8192     /* opcua.c OPCUA_PARSE_PREFIX: bytes of HEL/ACK/ERR/RHE/OPN read */
 
@@ -414,67 +416,8 @@ static const uint8_t http_get[] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T',
 
 /* ---- fixture ---- */
 
-struct ua {
-	struct dis_runtime rt;
-	struct flow f;
-	struct dis_event *ev;
-	unsigned n_ev;
-};
-
-static void on_emit(void *user, const struct dis_event *ev)
-{
-	struct ua *u = user;
-	ck_assert_uint_lt(u->n_ev, MAX_EVENTS);
-	ck_assert_ptr_eq(ev->flow, &u->f);
-	memcpy(&u->ev[u->n_ev++], ev, sizeof(*ev));
-}
-
-static void flow_reset(struct ua *u, uint16_t server_port)
-{
-	memset(&u->f, 0, sizeof(u->f));
-	u->f.id = 1;
-	u->f.key.port[0] = 50000;
-	u->f.key.port[1] = server_port;
-	u->f.key.l4_proto = 6;
-	u->f.key.ip_ver = 4;
-	u->f.ndpi.slot = FLOW_NONE;
-	reasm_dir_init(&u->f.rs[0]);
-	reasm_dir_init(&u->f.rs[1]);
-}
-
-static void ua_init(struct ua *u)
-{
-	char err[256];
-	memset(u, 0, sizeof(*u));
-	ck_assert_int_eq(dis_runtime_init(&u->rt, 16, (size_t)1 << 20, on_emit, u, err, sizeof(err)),
-			 0);
-	u->ev = calloc(MAX_EVENTS, sizeof(*u->ev));
-	ck_assert_ptr_nonnull(u->ev);
-	flow_reset(u, 4840);
-}
-
-static void ua_done(struct ua *u)
-{
-	dis_flow_end(&u->rt, &u->f, TS0 + 999999);
-	ck_assert_ptr_null(u->f.dis);
-	ck_assert_uint_eq(u->rt.st.buf_bytes, 0); /* every leftover buffer returned */
-	dis_runtime_destroy(&u->rt);
-	free(u->ev);
-}
-
-/* Feeds n bytes from an exact-size heap copy, so ASan sees over-reads. */
-static void feed(struct ua *u, int dir, const uint8_t *b, size_t n, uint64_t ts)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	dis_stream_data(&u->rt, &u->f, dir, c, n, ts);
-	free(c);
-}
-
 /* HEL from the client, ACK from the server: attached, confirmed. */
-static void handshake(struct ua *u)
+static void handshake(struct dis_fixture *u)
 {
 	feed(u, 0, hel, sizeof(hel), TS0);
 	feed(u, 1, ack, sizeof(ack), TS0 + 1);
@@ -485,24 +428,7 @@ static void handshake(struct ua *u)
 
 static enum dis_probe_result probe(const uint8_t *b, size_t n, int dir)
 {
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	enum dis_probe_result r = opcua_probe(c, n, dir);
-	free(c);
-	return r;
-}
-
-/* a followed by b, in out (which must hold both). */
-static size_t cat2(uint8_t *out, size_t cap, const uint8_t *a, size_t la, const uint8_t *b,
-		   size_t lb)
-{
-	ck_assert_uint_le(la, cap);
-	ck_assert_uint_le(lb, cap - la);
-	memcpy(out, a, la);
-	memcpy(out + la, b, lb);
-	return la + lb;
+	return fx_probe(opcua_probe, b, n, dir);
 }
 
 /* A copy of a real MSG chunk (msg_req1) with another chunk type. */
@@ -512,12 +438,12 @@ static void msg_with_chunk(uint8_t *out, uint8_t chunk)
 	out[3] = chunk;
 }
 
-static uint64_t ctr(const struct ua *u, int dir, unsigned type, unsigned chunk)
+static uint64_t ctr(const struct dis_fixture *u, int dir, unsigned type, unsigned chunk)
 {
 	return u->rt.proto[UA_PIDX].counters[UA_C(dir, type, chunk)];
 }
 
-static uint64_t ctr_total(const struct ua *u)
+static uint64_t ctr_total(const struct dis_fixture *u)
 {
 	uint64_t s = 0;
 	for (unsigned i = 0; i < 2 * OPCUA_COUNTERS_PER_DIR; i++)
@@ -525,44 +451,10 @@ static uint64_t ctr_total(const struct ua *u)
 	return s;
 }
 
-static const struct dis_field *ev_field(const struct dis_event *ev, const char *key)
-{
-	for (unsigned i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].key, key) == 0)
-			return &ev->f[i];
-	return NULL;
-}
-
-static uint64_t ev_u(const struct dis_event *ev, const char *key)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_UINT);
-	return f->v.u;
-}
-
-static int64_t ev_i(const struct dis_event *ev, const char *key)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_INT);
-	return f->v.i;
-}
-
-static void ck_ev_str(const struct dis_event *ev, const char *key, const char *want)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_STR);
-	ck_assert_uint_eq(f->str_len, strlen(want));
-	ck_assert_uint_le((size_t)f->str_off + f->str_len, ev->str_used);
-	ck_assert_mem_eq(ev->str + f->str_off, want, f->str_len);
-}
-
 /* One line per event with every field, then the framework statistics that
  * do not depend on how the bytes were cut, then (with_counters) the
  * non-zero counters. */
-static void summarize(const struct ua *u, int with_counters, char *out, size_t cap)
+static void summarize(const struct dis_fixture *u, int with_counters, char *out, size_t cap)
 {
 	size_t len = 0;
 	int n;
@@ -706,8 +598,8 @@ END_TEST
 
 START_TEST(test_hello_acknowledge)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, sizeof(hel), TS0 + 1000);
 	ck_assert_ptr_nonnull(u.f.dis);
 	ck_assert_uint_eq(u.f.dis_proto, UA_PIDX + 1);
@@ -758,7 +650,7 @@ START_TEST(test_hello_acknowledge)
 	ck_assert_uint_eq(ctr(&u, 0, UA_HEL, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 1, UA_ACK, UA_F), 1);
 	ck_assert_uint_eq(ctr_total(&u), 2);
-	ua_done(&u);
+	fx_done(&u);
 	ck_assert_uint_eq(u.n_ev, 2);
 }
 END_TEST
@@ -767,8 +659,8 @@ END_TEST
  * accepted by the probe, so sent on a confirmed flow). */
 START_TEST(test_hello_variants)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, hel_null_url, sizeof(hel_null_url), TS0);
 	ck_assert_uint_eq(u.n_ev, 1);
 	const struct dis_event *ev = &u.ev[0];
@@ -789,7 +681,7 @@ START_TEST(test_hello_variants)
 	ck_assert_uint_eq(f->type, DIS_F_BOOL);
 	ck_assert_uint_eq(f->v.u, 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 
 	/* a 600-byte EndpointUrl (within the 4096 of 7.1.2.3): kept up to 512
 	 * bytes and the event flagged truncated */
@@ -802,7 +694,7 @@ START_TEST(test_hello_variants)
 	big[30] = big[31] = 0;
 	for (size_t i = 0; i < 600; i++)
 		big[32 + i] = (uint8_t)('a' + i % 26);
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, big, sizeof(big), TS0);
 	ck_assert_uint_eq(u.n_ev, 1);
 	ev = &u.ev[0];
@@ -814,14 +706,14 @@ START_TEST(test_hello_variants)
 	ck_assert_mem_eq(ev->str + f->str_off, big + 32, 512);
 	ck_assert_uint_eq(ev->flags & DIS_EV_TRUNCATED, DIS_EV_TRUNCATED);
 	ck_assert_ptr_null(ev_field(ev, "body_truncated"));
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 START_TEST(test_error)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, sizeof(hel), TS0);
 	feed(&u, 1, err_msg, sizeof(err_msg), TS0 + 5);
 	ck_assert_uint_eq(u.n_ev, 2);
@@ -847,7 +739,7 @@ START_TEST(test_error)
 	ck_assert_ptr_null(ev_field(ev, "reason"));
 	ck_assert_ptr_null(ev_field(ev, "body_truncated"));
 	ck_assert_uint_eq(ctr(&u, 1, UA_ERR, UA_F), 2);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -855,8 +747,8 @@ END_TEST
  * the client answers on that connection with HEL, the server with ACK. */
 START_TEST(test_reverse_hello)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, rhe, sizeof(rhe), TS0);
 	ck_assert_ptr_nonnull(u.f.dis);
 	ck_assert_uint_eq(u.n_ev, 1);
@@ -879,14 +771,14 @@ START_TEST(test_reverse_hello)
 	ck_assert_uint_eq(ctr(&u, 0, UA_RHE, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 1, UA_HEL, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 0, UA_ACK, UA_F), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 START_TEST(test_open_secure_channel_none)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_none_req, sizeof(opn_none_req), TS0 + 3);
 	feed(&u, 1, opn_none_resp, sizeof(opn_none_resp), TS0 + 4);
@@ -912,14 +804,14 @@ START_TEST(test_open_secure_channel_none)
 	}
 	ck_assert_uint_eq(ctr(&u, 0, UA_OPN, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 1, UA_OPN, UA_F), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 START_TEST(test_open_secure_channel_basic256sha256)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_b256_req, sizeof(opn_b256_req), TS0 + 3);
 	ck_assert_uint_eq(u.n_ev, 3);
@@ -936,7 +828,7 @@ START_TEST(test_open_secure_channel_basic256sha256)
 	ck_assert_int_eq(ev_i(ev, "receiver_thumbprint_length"), 20);
 	ck_assert_ptr_null(ev_field(ev, "body_truncated"));
 	ck_assert_uint_eq(ctr(&u, 0, UA_OPN, UA_F), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -973,23 +865,23 @@ START_TEST(test_security_policy_names)
 		memcpy(m + uri_off + ul, opn_none_req + uri_off + old_len,
 		       sizeof(opn_none_req) - uri_off - old_len);
 
-		struct ua u;
-		ua_init(&u);
+		struct dis_fixture u;
+		fx_init(&u, 4840);
 		feed(&u, 0, m, size, TS0);
 		ck_assert_uint_eq(u.n_ev, 1);
 		ck_assert_str_eq(u.ev[0].action, "open_secure_channel");
 		ck_ev_str(&u.ev[0], "security_policy_uri", uris[i]);
 		ck_ev_str(&u.ev[0], "security_policy", names[i]);
 		ck_assert_int_eq(ev_i(&u.ev[0], "sender_certificate_length"), -1);
-		ua_done(&u);
+		fx_done(&u);
 	}
 }
 END_TEST
 
 START_TEST(test_close_secure_channel)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, clo, sizeof(clo), TS0 + 9);
 	ck_assert_uint_eq(u.n_ev, 3);
@@ -1002,16 +894,16 @@ START_TEST(test_close_secure_channel)
 	ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), 8);
 	ck_assert_uint_eq(ctr(&u, 0, UA_CLO, UA_F), 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* MSG chunks F, C and A are counted by type and never emitted. */
 START_TEST(test_msg_chunks_counted)
 {
-	struct ua u;
+	struct dis_fixture u;
 	uint8_t m[sizeof(msg_req1)];
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_none_req, sizeof(opn_none_req), TS0);
 	feed(&u, 1, opn_none_resp, sizeof(opn_none_resp), TS0);
@@ -1041,25 +933,25 @@ START_TEST(test_msg_chunks_counted)
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].counters[1 * 21 + 4 * 3 + 0], 1);
 	ck_assert_uint_eq(ctr_total(&u), 2 + 2 + 7);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* An OPN sent as an intermediate chunk reports its chunk type. */
 START_TEST(test_open_secure_channel_chunked)
 {
-	struct ua u;
+	struct dis_fixture u;
 	uint8_t m[sizeof(opn_none_req)];
 	memcpy(m, opn_none_req, sizeof(m));
 	m[3] = 'C';
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, m, sizeof(m), TS0);
 	ck_assert_uint_eq(u.n_ev, 3);
 	ck_assert_str_eq(u.ev[2].action, "open_secure_channel");
 	ck_ev_str(&u.ev[2], "chunk_type", "C");
 	ck_assert_uint_eq(ctr(&u, 0, UA_OPN, UA_C), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1104,9 +996,9 @@ static size_t conv_stream(int dir, uint8_t *out)
 /* One message per chunk: the expected summary. */
 static void conv_whole(int with_counters, char *out, size_t cap)
 {
-	struct ua u;
+	struct dis_fixture u;
 	conv_prepare();
-	ua_init(&u);
+	fx_init(&u, 4840);
 	for (size_t i = 0; i < CONV0_N; i++)
 		feed(&u, 0, conv0[i], conv0_len[i], TS0);
 	for (size_t i = 0; i < CONV1_N; i++)
@@ -1125,12 +1017,12 @@ static void conv_whole(int with_counters, char *out, size_t cap)
 	ck_assert_uint_eq(ctr_total(&u), 10);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	summarize(&u, with_counters, out, cap);
-	ua_done(&u);
+	fx_done(&u);
 }
 
 /* Feeds a direction's stream in chunks of the given sizes (0-terminated;
  * the last size repeats). The leftover buffers stay bounded. */
-static void feed_chunks(struct ua *u, int dir, const uint8_t *s, size_t len, const size_t *sizes)
+static void feed_chunks(struct dis_fixture *u, int dir, const uint8_t *s, size_t len, const size_t *sizes)
 {
 	size_t off = 0;
 	unsigned k = 0;
@@ -1149,17 +1041,17 @@ static void feed_chunks(struct ua *u, int dir, const uint8_t *s, size_t len, con
 static void conv_chunked_port(uint16_t port, const size_t *sz0, const size_t *sz1,
 			      int with_counters, char *out, size_t cap)
 {
-	struct ua u;
+	struct dis_fixture u;
 	static uint8_t s0[CONV_MAX], s1[CONV_MAX];
 	conv_prepare();
 	size_t l0 = conv_stream(0, s0), l1 = conv_stream(1, s1);
-	ua_init(&u);
+	fx_init(&u, 4840);
 	flow_reset(&u, port);
 	feed_chunks(&u, 0, s0, l0, sz0);
 	feed_chunks(&u, 1, s1, l1, sz1);
 	dis_flow_end(&u.rt, &u.f, TS0);
 	summarize(&u, with_counters, out, cap);
-	ua_done(&u);
+	fx_done(&u);
 }
 
 /* Events and statistics only: the counters are compared in
@@ -1241,9 +1133,9 @@ END_TEST
  * (loop index = split point in the OPN request). */
 START_TEST(test_message_split_two_chunks)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_none_req, k, TS0 + 1);
 	ck_assert_uint_eq(u.n_ev, 2);
@@ -1262,7 +1154,7 @@ START_TEST(test_message_split_two_chunks)
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(u.n_ev, 3);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1270,9 +1162,9 @@ END_TEST
  * message is there. */
 START_TEST(test_first_hel_split_two_chunks)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, k, TS0);
 	ck_assert_uint_eq(u.n_ev, 0);
 	feed(&u, 0, hel + k, sizeof(hel) - k, TS0 + 1);
@@ -1284,7 +1176,7 @@ START_TEST(test_first_hel_split_two_chunks)
 	ck_assert_uint_eq(ev_u(&u.ev[0], "max_chunk_count"), 32768);
 	feed(&u, 1, ack, sizeof(ack), TS0 + 2);
 	ck_assert_uint_eq(u.n_ev, 2);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1296,7 +1188,7 @@ static const size_t big_chunks[] = { 1460, 7, 8, 9, 4096, 8191, 8192, 8193, 6553
  * the body is skipped without buffering and the chunk after it parses. */
 START_TEST(test_large_msg_skipped)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t n = BIG_BODY + sizeof(msg_req2) + sizeof(clo);
 	uint8_t *s = calloc(1, n);
 	ck_assert_ptr_nonnull(s);
@@ -1309,7 +1201,7 @@ START_TEST(test_large_msg_skipped)
 	memcpy(s + BIG_BODY + sizeof(msg_req2), clo, sizeof(clo));
 	const size_t sz[] = { big_chunks[_i], 0 };
 
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	size_t base = u.rt.st.buf_bytes_max;
 	feed_chunks(&u, 0, s, n, sz);
@@ -1323,19 +1215,19 @@ START_TEST(test_large_msg_skipped)
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].oversize, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].bytes, sizeof(hel) + sizeof(ack) + n);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* A MSG at the 16 MiB cap: its body is skipped (here mostly as a gap). */
 START_TEST(test_msg_at_size_cap)
 {
-	struct ua u;
+	struct dis_fixture u;
 	uint8_t m[sizeof(msg_req1)];
 	memcpy(m, msg_req1, sizeof(m));
 	m[4] = m[5] = m[6] = 0;
 	m[7] = 1; /* 16 MiB */
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, m, sizeof(m), TS0);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
@@ -1344,7 +1236,7 @@ START_TEST(test_msg_at_size_cap)
 	feed(&u, 0, msg_req2, sizeof(msg_req2), TS0 + 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1353,7 +1245,7 @@ END_TEST
  * Basic256Sha256 request with its size raised and the tail zero-padded. */
 START_TEST(test_long_opn_skipped)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t size = 20000;
 	uint8_t *m = calloc(1, size + sizeof(msg_req1));
 	ck_assert_ptr_nonnull(m);
@@ -1362,7 +1254,7 @@ START_TEST(test_long_opn_skipped)
 	m[5] = (uint8_t)(size >> 8);
 	memcpy(m + size, msg_req1, sizeof(msg_req1));
 	const size_t sz[] = { 1000, 0 };
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed_chunks(&u, 0, m, size + sizeof(msg_req1), sz);
 	free(m);
@@ -1376,15 +1268,15 @@ START_TEST(test_long_opn_skipped)
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].oversize, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* A capture that starts midstream with a MSG from the server. */
 START_TEST(test_midstream_msg)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 1, mid_msg, sizeof(mid_msg), TS0);
 	ck_assert_ptr_nonnull(u.f.dis);
 	feed(&u, 0, msg_req1, sizeof(msg_req1), TS0 + 1);
@@ -1392,7 +1284,7 @@ START_TEST(test_midstream_msg)
 	ck_assert_uint_eq(u.n_ev, 0);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1406,8 +1298,8 @@ START_TEST(test_bad_header_after_confirmation)
 					       bad_hel_c };
 	static const size_t bad_lens[] = { sizeof(bad_type), sizeof(bad_chunk), sizeof(bad_size7),
 					   sizeof(bad_size_big), sizeof(bad_hel_c) };
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	for (unsigned i = 0; i < 5; i++) {
 		int dir = (int)(i & 1);
@@ -1434,15 +1326,15 @@ START_TEST(test_bad_header_after_confirmation)
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(ctr_total(&u), 2 + 5); /* bad headers are not counted by type */
 	ck_assert_uint_eq(u.n_ev, 7);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* Before confirmation a bad header means "not OPC UA": detach. */
 START_TEST(test_bad_header_before_confirmation)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, sizeof(hel), TS0);
 	ck_assert_ptr_nonnull(u.f.dis);
 	ck_assert_uint_eq(u.n_ev, 1);
@@ -1459,47 +1351,47 @@ START_TEST(test_bad_header_before_confirmation)
 	feed(&u, 0, msg_req1, sizeof(msg_req1), TS0 + 3);
 	ck_assert_ptr_null(u.f.dis);
 	ck_assert_uint_eq(u.n_ev, n);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* Not OPC UA on port 4840, with a first chunk too short to judge. */
 START_TEST(test_not_opcua_on_port_4840)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	feed(&u, 0, http_get, 2, TS0);
 	feed(&u, 0, http_get + 2, sizeof(http_get) - 2, TS0 + 1);
 	ck_assert_ptr_null(u.f.dis);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].flows, 0);
 	ck_assert_uint_eq(u.n_ev, 0);
-	ua_done(&u);
+	fx_done(&u);
 
 	/* "HE" then not a HEL */
 	static const uint8_t fake[] = { 'H', 'E', 'A', 'D', ' ', '/', ' ', 'H', 'T', 'T', 'P' };
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, fake, 2, TS0);
 	ck_assert_ptr_null(u.f.dis);
 	feed(&u, 0, fake + 2, sizeof(fake) - 2, TS0 + 1);
 	ck_assert_ptr_null(u.f.dis);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].flows, 0);
 	ck_assert_uint_eq(u.n_ev, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 /* A message size longer than the data: waits, never emits. */
 START_TEST(test_length_longer_than_data)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_none_req, sizeof(opn_none_req) - 1, TS0);
 	ck_assert_uint_eq(u.n_ev, 2);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	dis_flow_end(&u.rt, &u.f, TS0 + 1);
 	ck_assert_uint_eq(u.n_ev, 2);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1508,8 +1400,8 @@ END_TEST
 /* A gap inside a skipped MSG body only shortens the skip. */
 START_TEST(test_gap_in_skipped_body)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 1, msg_resp1, 100, TS0 + 1); /* header + 92 body bytes */
 	dis_stream_gap(&u.rt, &u.f, 1, 300, TS0 + 2);
@@ -1536,7 +1428,7 @@ START_TEST(test_gap_in_skipped_body)
 	feed(&u, 1, msg_resp1, sizeof(msg_resp1), TS0 + 10);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 6);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1544,8 +1436,8 @@ END_TEST
  * message is dropped, the anomaly counted, the next message parses. */
 START_TEST(test_gap_mid_header)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, msg_req1, 5, TS0 + 1);
 	dis_stream_gap(&u.rt, &u.f, 0, (uint32_t)sizeof(msg_req1) - 5, TS0 + 2);
@@ -1572,7 +1464,7 @@ START_TEST(test_gap_mid_header)
 	ck_assert_uint_eq(u.n_ev, 7);
 	ck_assert_str_eq(u.ev[6].action, "open_secure_channel");
 	ck_assert_uint_eq(u.ev[6].dir, 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1582,16 +1474,16 @@ END_TEST
  * copy: no event (not even at flow end), no PDU, no crash. */
 START_TEST(test_truncation_loop_hel)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, k, TS0);
 	ck_assert_uint_eq(u.n_ev, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].pdus, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	dis_flow_end(&u.rt, &u.f, TS0 + 1);
 	ck_assert_uint_eq(u.n_ev, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1599,9 +1491,9 @@ END_TEST
  * exact-size heap copy: NEED_MORE, never OK, no event; then the whole HEL. */
 START_TEST(test_truncation_loop_hel_parse)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, sizeof(hel), TS0); /* attaches: a dis_flow to parse with */
 	ck_assert_ptr_nonnull(u.f.dis);
 	ck_assert_uint_eq(u.n_ev, 1);
@@ -1628,7 +1520,7 @@ START_TEST(test_truncation_loop_hel_parse)
 	ck_assert_uint_eq(u.n_ev, 2);
 	ck_assert_str_eq(u.ev[1].action, "hello");
 	ck_ev_str(&u.ev[1], "endpoint_url", "opc.tcp://localhost:4840");
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1636,29 +1528,29 @@ END_TEST
  * attached flow: no event. */
 START_TEST(test_truncation_loop_ack)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	feed(&u, 0, hel, sizeof(hel), TS0);
 	feed(&u, 1, ack, k, TS0);
 	ck_assert_uint_eq(u.n_ev, 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	dis_flow_end(&u.rt, &u.f, TS0 + 1);
 	ck_assert_uint_eq(u.n_ev, 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
 START_TEST(test_truncation_loop_opn)
 {
-	struct ua u;
+	struct dis_fixture u;
 	size_t k = (size_t)_i;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_b256_req, k, TS0);
 	ck_assert_uint_eq(u.n_ev, 2);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1672,8 +1564,8 @@ END_TEST
  * secure_channel_id, unlike a whole-chunk feed (STYLE 10 (3)). */
 START_TEST(test_regress_clo_split_header)
 {
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, clo, 8, TS0 + 1);
 	feed(&u, 0, clo + 8, sizeof(clo) - 8, TS0 + 2);
@@ -1682,17 +1574,17 @@ START_TEST(test_regress_clo_split_header)
 	ck_assert_msg(ev_field(&u.ev[2], "secure_channel_id") != NULL,
 		      "CLO split after its header: no secure_channel_id");
 	ck_assert_uint_eq(ev_u(&u.ev[2], "secure_channel_id"), 8);
-	ua_done(&u);
+	fx_done(&u);
 
 	/* byte at a time */
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	for (size_t i = 0; i < sizeof(clo); i++)
 		feed(&u, 0, clo + i, 1, TS0 + 1);
 	ck_assert_uint_eq(u.n_ev, 3);
 	ck_assert_msg(ev_field(&u.ev[2], "secure_channel_id") != NULL,
 		      "CLO fed byte at a time: no secure_channel_id");
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1702,10 +1594,10 @@ END_TEST
 START_TEST(test_regress_clo_reads_past_its_size)
 {
 	static const uint8_t clo8[] = { 'C', 'L', 'O', 'F', 0x08, 0x00, 0x00, 0x00 };
-	struct ua u;
+	struct dis_fixture u;
 	uint8_t two[128];
 	size_t n = cat2(two, sizeof(two), clo8, sizeof(clo8), msg_req1, sizeof(msg_req1));
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, two, n, TS0);
 	ck_assert_uint_eq(u.n_ev, 3);
@@ -1714,7 +1606,7 @@ START_TEST(test_regress_clo_reads_past_its_size)
 	ck_assert_msg(f == NULL, "secure_channel_id %llu read from the next message",
 		      f ? (unsigned long long)f->v.u : 0ull);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1726,7 +1618,7 @@ END_TEST
  * the bytes at hand. */
 START_TEST(test_regress_opn_certificate_past_prefix)
 {
-	struct ua u;
+	struct dis_fixture u;
 	const size_t cert_off = 16 + 57; /* header, channel, URI length, 57-byte URI */
 	const size_t size = 12000;
 	uint8_t *m = calloc(1, size);
@@ -1737,7 +1629,7 @@ START_TEST(test_regress_opn_certificate_past_prefix)
 	m[cert_off] = 0x10; /* 10000 = 0x2710 */
 	m[cert_off + 1] = 0x27;
 	m[cert_off + 2] = m[cert_off + 3] = 0;
-	ua_init(&u);
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, m, size, TS0);
 	free(m);
@@ -1746,7 +1638,7 @@ START_TEST(test_regress_opn_certificate_past_prefix)
 	ck_assert_str_eq(ev->action, "open_secure_channel");
 	ck_ev_str(ev, "security_policy", "Basic256Sha256");
 	ck_assert_int_eq(ev_i(ev, "sender_certificate_length"), 10000);
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 
@@ -1768,12 +1660,12 @@ START_TEST(test_regress_counted_before_complete)
 	conv_chunked_port(4840, one, one, 1, got, sizeof(got));
 	ck_assert_str_eq(got, want);
 
-	struct ua u;
-	ua_init(&u);
+	struct dis_fixture u;
+	fx_init(&u, 4840);
 	handshake(&u);
 	feed(&u, 0, opn_none_req, sizeof(opn_none_req) - 1, TS0);
 	ck_assert_msg(ctr(&u, 0, UA_OPN, UA_F) == 0, "an OPN that never completed was counted");
-	ua_done(&u);
+	fx_done(&u);
 }
 END_TEST
 

@@ -30,6 +30,8 @@
 
 #define MAX_EVENTS 64
 #define TS0 1700000000000000ull
+
+#include "tests/unit/dis_fixture.h"
 #define TK_PIDX 1        /* registry order: mbtcp, tpkt, opcua */
 #define TK_PREFIX 512    /* tpkt.c TPKT_PARSE_PREFIX: bytes of a TPDU decoded */
 #define TK_DT(dir, c) ((unsigned)(dir) * TPKT_COUNTERS_PER_DIR + (c))
@@ -419,67 +421,8 @@ static const uint8_t http_get[] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T',
 
 /* ---- fixture ---- */
 
-struct tk {
-	struct dis_runtime rt;
-	struct flow f;
-	struct dis_event *ev;
-	unsigned n_ev;
-};
-
-static void on_emit(void *user, const struct dis_event *ev)
-{
-	struct tk *t = user;
-	ck_assert_uint_lt(t->n_ev, MAX_EVENTS);
-	ck_assert_ptr_eq(ev->flow, &t->f);
-	memcpy(&t->ev[t->n_ev++], ev, sizeof(*ev));
-}
-
-static void flow_reset(struct tk *t, uint16_t server_port)
-{
-	memset(&t->f, 0, sizeof(t->f));
-	t->f.id = 1;
-	t->f.key.port[0] = 50000;
-	t->f.key.port[1] = server_port;
-	t->f.key.l4_proto = 6;
-	t->f.key.ip_ver = 4;
-	t->f.ndpi.slot = FLOW_NONE;
-	reasm_dir_init(&t->f.rs[0]);
-	reasm_dir_init(&t->f.rs[1]);
-}
-
-static void tk_init(struct tk *t)
-{
-	char err[256];
-	memset(t, 0, sizeof(*t));
-	ck_assert_int_eq(dis_runtime_init(&t->rt, 16, (size_t)1 << 20, on_emit, t, err, sizeof(err)),
-			 0);
-	t->ev = calloc(MAX_EVENTS, sizeof(*t->ev));
-	ck_assert_ptr_nonnull(t->ev);
-	flow_reset(t, 102);
-}
-
-static void tk_done(struct tk *t)
-{
-	dis_flow_end(&t->rt, &t->f, TS0 + 999999);
-	ck_assert_ptr_null(t->f.dis);
-	ck_assert_uint_eq(t->rt.st.buf_bytes, 0); /* every leftover buffer returned */
-	dis_runtime_destroy(&t->rt);
-	free(t->ev);
-}
-
-/* Feeds n bytes from an exact-size heap copy, so ASan sees over-reads. */
-static void feed(struct tk *t, int dir, const uint8_t *b, size_t n, uint64_t ts)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	dis_stream_data(&t->rt, &t->f, dir, c, n, ts);
-	free(c);
-}
-
 /* CR from the initiator, then CC from the responder: attached, confirmed. */
-static void connect_pg(struct tk *t)
+static void connect_pg(struct dis_fixture *t)
 {
 	feed(t, 0, cr_pg, sizeof(cr_pg), TS0);
 	feed(t, 1, cc_pg, sizeof(cc_pg), TS0 + 1);
@@ -490,33 +433,16 @@ static void connect_pg(struct tk *t)
 
 static enum dis_probe_result probe(const uint8_t *b, size_t n, int dir)
 {
-	uint8_t *c = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(c);
-	if (n)
-		memcpy(c, b, n);
-	enum dis_probe_result r = tpkt_probe(c, n, dir);
-	free(c);
-	return r;
+	return fx_probe(tpkt_probe, b, n, dir);
 }
 
-/* a followed by b, in out (which must hold both). */
-static size_t cat2(uint8_t *out, size_t cap, const uint8_t *a, size_t la, const uint8_t *b,
-		   size_t lb)
-{
-	ck_assert_uint_le(la, cap);
-	ck_assert_uint_le(lb, cap - la);
-	memcpy(out, a, la);
-	memcpy(out + la, b, lb);
-	return la + lb;
-}
-
-static uint64_t ctr(const struct tk *t, int dir, unsigned c)
+static uint64_t ctr(const struct dis_fixture *t, int dir, unsigned c)
 {
 	return t->rt.proto[TK_PIDX].counters[TK_DT(dir, c)];
 }
 
 /* Sum of every counter of both directions. */
-static uint64_t ctr_total(const struct tk *t)
+static uint64_t ctr_total(const struct dis_fixture *t)
 {
 	uint64_t s = 0;
 	for (unsigned i = 0; i < 2 * TPKT_COUNTERS_PER_DIR; i++)
@@ -524,35 +450,9 @@ static uint64_t ctr_total(const struct tk *t)
 	return s;
 }
 
-static const struct dis_field *ev_field(const struct dis_event *ev, const char *key)
-{
-	for (unsigned i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].key, key) == 0)
-			return &ev->f[i];
-	return NULL;
-}
-
-static uint64_t ev_u(const struct dis_event *ev, const char *key)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_UINT);
-	return f->v.u;
-}
-
-static void ck_ev_str(const struct dis_event *ev, const char *key, const char *want)
-{
-	const struct dis_field *f = ev_field(ev, key);
-	ck_assert_msg(f != NULL, "event %s has no field %s", ev->action, key);
-	ck_assert_uint_eq(f->type, DIS_F_STR);
-	ck_assert_uint_eq(f->str_len, strlen(want));
-	ck_assert_uint_le((size_t)f->str_off + f->str_len, ev->str_used);
-	ck_assert_mem_eq(ev->str + f->str_off, want, f->str_len);
-}
-
 /* One line per event with every field, then the non-zero counters and the
  * framework statistics that do not depend on how the bytes were cut. */
-static void summarize(const struct tk *t, char *out, size_t cap)
+static void summarize(const struct dis_fixture *t, char *out, size_t cap)
 {
 	size_t len = 0;
 	int n;
@@ -732,8 +632,8 @@ END_TEST
 
 START_TEST(test_connection_request_confirm)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, sizeof(cr_pg), TS0 + 1000);
 	ck_assert_ptr_nonnull(t.f.dis);
 	ck_assert_uint_eq(t.f.dis_proto, TK_PIDX + 1);
@@ -786,7 +686,7 @@ START_TEST(test_connection_request_confirm)
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].events, 2);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	ck_assert_uint_eq(ctr_total(&t), 0); /* CR and CC are events, not counters */
-	tk_done(&t);
+	fx_done(&t);
 	ck_assert_uint_eq(t.n_ev, 2); /* nothing flushed at flow end */
 }
 END_TEST
@@ -794,8 +694,8 @@ END_TEST
 /* The MMS client of an IEC 61850 capture: TSAPs 0001 (connection type 0). */
 START_TEST(test_connection_request_mms)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, mms_cr, sizeof(mms_cr), TS0);
 	feed(&t, 1, mms_cc, sizeof(mms_cc), TS0);
 	ck_assert_uint_eq(t.n_ev, 2);
@@ -815,7 +715,7 @@ START_TEST(test_connection_request_mms)
 	ck_assert_uint_eq(ev_u(ev, "dst_ref"), 0x0778);
 	ck_assert_uint_eq(ev_u(ev, "src_ref"), 0x3400);
 	ck_assert_uint_eq(ev_u(ev, "tpdu_size"), 1024);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -823,8 +723,8 @@ END_TEST
  * an S7-1200), and CRs without parameters or with a short fixed part. */
 START_TEST(test_connection_request_variants)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, cr_op, sizeof(cr_op), TS0);
 	ck_assert_uint_eq(t.n_ev, 1);
 	ck_ev_str(&t.ev[0], "src_tsap", "1000");
@@ -833,9 +733,9 @@ START_TEST(test_connection_request_variants)
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.rack"), 0);
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.slot"), 1);
 	ck_assert_uint_eq(ev_u(&t.ev[0], "tpdu_size"), 512);
-	tk_done(&t);
+	fx_done(&t);
 
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_basic, sizeof(cr_basic), TS0);
 	ck_assert_uint_eq(t.n_ev, 1);
 	ck_ev_str(&t.ev[0], "dst_tsap", "0322");
@@ -843,9 +743,9 @@ START_TEST(test_connection_request_variants)
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.rack"), 1);
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.slot"), 2);
 	ck_assert_uint_eq(ev_u(&t.ev[0], "tpdu_size"), 2048);
-	tk_done(&t);
+	fx_done(&t);
 
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_other, sizeof(cr_other), TS0);
 	ck_assert_uint_eq(t.n_ev, 1);
 	ck_ev_str(&t.ev[0], "dst_tsap", "1000");
@@ -853,9 +753,9 @@ START_TEST(test_connection_request_variants)
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.rack"), 0);
 	ck_assert_uint_eq(ev_u(&t.ev[0], "s7.slot"), 0);
 	ck_assert_ptr_null(ev_field(&t.ev[0], "tpdu_size")); /* code 0x0e is out of range */
-	tk_done(&t);
+	fx_done(&t);
 
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, tia_cr, sizeof(tia_cr), TS0);
 	feed(&t, 1, tia_cc, sizeof(tia_cc), TS0);
 	ck_assert_uint_eq(t.n_ev, 2);
@@ -871,10 +771,10 @@ START_TEST(test_connection_request_variants)
 	ck_assert_uint_eq(ev_u(&t.ev[0], "src_ref"), 0x0011);
 	ck_assert_uint_eq(ev_u(&t.ev[1], "dst_ref"), 0x0011);
 	ck_assert_uint_eq(ev_u(&t.ev[1], "src_ref"), 0x0007);
-	tk_done(&t);
+	fx_done(&t);
 
 	/* CRs the probe would not accept first, on a flow attached midstream */
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0);
 	feed(&t, 1, ack_setup, sizeof(ack_setup), TS0);
 	ck_assert_uint_eq(t.f.dis_confirmed, 1);
@@ -891,14 +791,14 @@ START_TEST(test_connection_request_variants)
 	ck_assert_uint_eq(f->type, DIS_F_BOOL);
 	ck_assert_ptr_null(ev_field(&t.ev[1], "src_ref"));
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 START_TEST(test_disconnect_request)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dr, sizeof(dr), TS0 + 5);
 	ck_assert_uint_eq(t.n_ev, 3);
@@ -919,7 +819,7 @@ START_TEST(test_disconnect_request)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_OTHER_TPDU), 0);
 	ck_assert_uint_eq(ctr_total(&t), 2);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -927,8 +827,8 @@ END_TEST
 
 START_TEST(test_s7comm_setup_communication)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0 + 2);
 	feed(&t, 1, ack_setup, sizeof(ack_setup), TS0 + 3);
@@ -946,7 +846,7 @@ START_TEST(test_s7comm_setup_communication)
 	ck_assert_uint_eq(ctr_total(&t), 7);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].pdus, 4);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -955,8 +855,8 @@ END_TEST
  * request that follows a continuation. */
 START_TEST(test_step7_userdata_empty_dt)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, s7_diag_req, sizeof(s7_diag_req), TS0);
 	ck_assert_ptr_nonnull(t.f.dis);
 	feed(&t, 1, s7_diag_resp, sizeof(s7_diag_resp), TS0 + 1);
@@ -971,7 +871,7 @@ START_TEST(test_step7_userdata_empty_dt)
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_S7COMM), 1);
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_ROSCTR + 7), 1);
 	ck_assert_uint_eq(ctr_total(&t), 10);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -979,8 +879,8 @@ END_TEST
  * several empty DTs in a row. */
 START_TEST(test_empty_dt_before_request)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dt_empty_noeot, sizeof(dt_empty_noeot), TS0);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0);
@@ -995,15 +895,15 @@ START_TEST(test_empty_dt_before_request)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_ROSCTR + 1), 2);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 2);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_OTHER), 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* A TSDU in two DTs: only the first starts an S7 PDU. */
 START_TEST(test_eot_continuation)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dt_frag1, sizeof(dt_frag1), TS0);
 	feed(&t, 0, dt_frag2, sizeof(dt_frag2), TS0);
@@ -1042,14 +942,14 @@ START_TEST(test_eot_continuation)
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_ROSCTR + 3), 1);
 	ck_assert_uint_eq(t.n_ev, 2);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 START_TEST(test_s7comm_plus)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, tia_cr, sizeof(tia_cr), TS0);
 	feed(&t, 1, tia_cc, sizeof(tia_cc), TS0);
 	feed(&t, 0, s7p_req, sizeof(s7p_req), TS0);
@@ -1064,15 +964,15 @@ START_TEST(test_s7comm_plus)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_S7COMM), 0);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_OTHER), 0);
 	ck_assert_uint_eq(ctr_total(&t), 7);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* MMS over the ISO session layer: counted as other payload. */
 START_TEST(test_mms_other_payload)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, mms_cr, sizeof(mms_cr), TS0);
 	feed(&t, 1, mms_cc, sizeof(mms_cc), TS0);
 	feed(&t, 0, mms_req, sizeof(mms_req), TS0);
@@ -1083,7 +983,7 @@ START_TEST(test_mms_other_payload)
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_DT), 1);
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_OTHER), 1);
 	ck_assert_uint_eq(ctr_total(&t), 4);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1127,8 +1027,8 @@ static size_t conv_stream(int dir, uint8_t *out)
 /* One TPKT per chunk: the expected summary. */
 static void conv_whole(char *out, size_t cap)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	for (size_t i = 0; i < CONV0_N; i++)
 		feed(&t, 0, conv0[i], conv0_len[i], TS0);
 	for (size_t i = 0; i < CONV1_N; i++)
@@ -1153,13 +1053,13 @@ static void conv_whole(char *out, size_t cap)
 	ck_assert_uint_eq(ctr_total(&t), 30);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	summarize(&t, out, cap);
-	tk_done(&t);
+	fx_done(&t);
 }
 
 /* Feeds a direction's stream in chunks of the given sizes (0-terminated;
  * the last size repeats until the stream is used up). The leftover buffers
  * never hold more than the parse prefix. */
-static void feed_chunks(struct tk *t, int dir, const uint8_t *s, size_t len, const size_t *sizes)
+static void feed_chunks(struct dis_fixture *t, int dir, const uint8_t *s, size_t len, const size_t *sizes)
 {
 	size_t off = 0;
 	unsigned k = 0;
@@ -1178,16 +1078,16 @@ static void feed_chunks(struct tk *t, int dir, const uint8_t *s, size_t len, con
 static void conv_chunked_port(uint16_t port, const size_t *sz0, const size_t *sz1, char *out,
 			      size_t cap)
 {
-	struct tk t;
+	struct dis_fixture t;
 	static uint8_t s0[CONV_MAX], s1[CONV_MAX];
 	size_t l0 = conv_stream(0, s0), l1 = conv_stream(1, s1);
-	tk_init(&t);
+	fx_init(&t, 102);
 	flow_reset(&t, port);
 	feed_chunks(&t, 0, s0, l0, sz0);
 	feed_chunks(&t, 1, s1, l1, sz1);
 	dis_flow_end(&t.rt, &t.f, TS0);
 	summarize(&t, out, cap);
-	tk_done(&t);
+	fx_done(&t);
 }
 
 static void conv_chunked(const size_t *sz0, const size_t *sz1, char *out, size_t cap)
@@ -1221,9 +1121,9 @@ END_TEST
 /* Two TPKTs in one chunk, checked directly. */
 START_TEST(test_two_tpkts_one_chunk_counts)
 {
-	struct tk t;
+	struct dis_fixture t;
 	uint8_t two[64];
-	tk_init(&t);
+	fx_init(&t, 102);
 	size_t n = cat2(two, sizeof(two), cr_pg, sizeof(cr_pg), job_setup, sizeof(job_setup));
 	feed(&t, 0, two, n, TS0);
 	ck_assert_uint_eq(t.n_ev, 1);
@@ -1236,7 +1136,7 @@ START_TEST(test_two_tpkts_one_chunk_counts)
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_ROSCTR + 3), 1);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].pdus, 4);
 	ck_assert_uint_eq(t.f.dis_confirmed, 1);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1301,9 +1201,9 @@ END_TEST
  * split point in the setup communication job). */
 START_TEST(test_tpkt_split_two_chunks)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, job_setup, k, TS0 + 1);
 	ck_assert_uint_eq(ctr_total(&t), 0);
@@ -1313,7 +1213,7 @@ START_TEST(test_tpkt_split_two_chunks)
 	ck_assert_uint_eq(ctr_total(&t), 4);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	ck_assert_uint_eq(t.n_ev, 2);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1321,9 +1221,9 @@ END_TEST
  * TPDU is there, then the same event as a whole-TPDU feed. */
 START_TEST(test_first_cr_split_two_chunks)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, k, TS0);
 	ck_assert_uint_eq(t.n_ev, 0);
 	feed(&t, 0, cr_pg + k, sizeof(cr_pg) - k, TS0 + 1);
@@ -1338,7 +1238,7 @@ START_TEST(test_first_cr_split_two_chunks)
 	ck_assert_uint_eq(ev_u(ev, "tpdu_size"), 1024);
 	feed(&t, 1, cc_pg, sizeof(cc_pg), TS0 + 2);
 	ck_assert_uint_eq(t.n_ev, 2);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1350,7 +1250,7 @@ static const size_t big_chunks[] = { 1, 3, 6, 7, 100, 505, 511, 512, 513, 1019, 
  * the next TPKT parses. */
 START_TEST(test_long_tpdu_skipped)
 {
-	struct tk t;
+	struct dis_fixture t;
 	static uint8_t s[sizeof(s7p_big) + sizeof(s7p_req_67) + sizeof(job_setup)];
 	size_t n = 0;
 	memcpy(s, s7p_big, sizeof(s7p_big));
@@ -1361,7 +1261,7 @@ START_TEST(test_long_tpdu_skipped)
 	n += sizeof(job_setup);
 	const size_t sz[] = { big_chunks[_i], 0 };
 
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, tia_cr, sizeof(tia_cr), TS0);
 	feed(&t, 1, tia_cc, sizeof(tia_cc), TS0);
 	feed_chunks(&t, 0, s, n, sz);
@@ -1376,7 +1276,7 @@ START_TEST(test_long_tpdu_skipped)
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].anomalies, 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].bytes, sizeof(tia_cr) + sizeof(tia_cc) + n);
 	ck_assert_uint_le(t.rt.st.buf_bytes_max, 2 * TK_PREFIX);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1384,16 +1284,16 @@ END_TEST
  * midstream), whole and with a first chunk too short for the probe. */
 START_TEST(test_long_tpdu_first)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, s7p_big, sizeof(s7p_big), TS0);
 	ck_assert_ptr_nonnull(t.f.dis);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_S7COMMP), 1);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 1);
-	tk_done(&t);
+	fx_done(&t);
 
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, s7p_big, 3, TS0);
 	feed(&t, 0, s7p_big + 3, sizeof(s7p_big) - 3, TS0);
 	ck_assert_ptr_nonnull(t.f.dis);
@@ -1401,7 +1301,7 @@ START_TEST(test_long_tpdu_first)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_S7COMMP), 1);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 1);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1409,7 +1309,7 @@ END_TEST
  * 1460-byte chunks, then a setup communication job. */
 START_TEST(test_max_length_tpkt)
 {
-	struct tk t;
+	struct dis_fixture t;
 	static const uint8_t hdr[] = { 0x03, 0x00, 0xff, 0xff, 0x02, 0xf0, 0x80, 0x32, 0x01, 0x00,
 				       0x00, 0x00, 0x09, 0x00, 0x12, 0x00, 0x00, 0x1a };
 	size_t n = 65535;
@@ -1418,7 +1318,7 @@ START_TEST(test_max_length_tpkt)
 	memcpy(big, hdr, sizeof(hdr));
 	memcpy(big + n, job_setup, sizeof(job_setup));
 	const size_t sz[] = { 1460, 0 };
-	tk_init(&t);
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed_chunks(&t, 0, big, n + sizeof(job_setup), sz);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_DT), 2);
@@ -1431,7 +1331,7 @@ START_TEST(test_max_length_tpkt)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0x1a), 2);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 2);
 	free(big);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1441,11 +1341,11 @@ END_TEST
  * parsing goes on with the next chunk. */
 START_TEST(test_bad_version_after_confirmation)
 {
-	struct tk t;
+	struct dis_fixture t;
 	uint8_t bad[sizeof(job_setup)];
 	memcpy(bad, job_setup, sizeof(bad));
 	bad[0] = 2;
-	tk_init(&t);
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, bad, sizeof(bad), TS0 + 7);
 	ck_assert_ptr_nonnull(t.f.dis);
@@ -1475,7 +1375,7 @@ START_TEST(test_bad_version_after_confirmation)
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 2);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0 + 11);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 3);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1485,8 +1385,8 @@ START_TEST(test_bad_headers_after_confirmation)
 	static const uint8_t *const bads[] = { bad_len6, bad_rsvd, bad_li, bad_li1, bad_type };
 	static const size_t bad_lens[] = { sizeof(bad_len6), sizeof(bad_rsvd), sizeof(bad_li),
 					   sizeof(bad_li1), sizeof(bad_type) };
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	for (unsigned i = 0; i < 5; i++) {
 		feed(&t, i & 1, bads[i], bad_lens[i], TS0);
@@ -1501,18 +1401,18 @@ START_TEST(test_bad_headers_after_confirmation)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 3);
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_ROSCTR + 3), 2);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].anomalies, 5);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* Before confirmation a bad header means "not TPKT": detach. */
 START_TEST(test_bad_version_before_confirmation)
 {
-	struct tk t;
+	struct dis_fixture t;
 	uint8_t bad[sizeof(job_setup)];
 	memcpy(bad, job_setup, sizeof(bad));
 	bad[0] = 4;
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, sizeof(cr_pg), TS0);
 	ck_assert_ptr_nonnull(t.f.dis);
 	ck_assert_uint_eq(t.n_ev, 1);
@@ -1532,17 +1432,17 @@ START_TEST(test_bad_version_before_confirmation)
 	ck_assert_ptr_null(t.f.dis);
 	ck_assert_uint_eq(t.n_ev, n);
 	ck_assert_uint_eq(ctr_total(&t), 0);
-	tk_done(&t);
+	fx_done(&t);
 
 	/* the same midstream: a DT, then a bad header from the responder */
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, job_setup, sizeof(job_setup), TS0);
 	ck_assert_ptr_nonnull(t.f.dis);
 	feed(&t, 1, bad_li, sizeof(bad_li), TS0 + 1);
 	ck_assert_ptr_null(t.f.dis);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].rejected, 1);
 	ck_assert_uint_eq(t.rt.st.buf_bytes, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1550,29 +1450,29 @@ END_TEST
  * bytes kept for the probe show it is not TPKT, and nothing is emitted. */
 START_TEST(test_not_tpkt_on_port_102)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, http_get, 2, TS0);
 	feed(&t, 0, http_get + 2, sizeof(http_get) - 2, TS0 + 1);
 	ck_assert_ptr_null(t.f.dis);
 	ck_assert_uint_eq(t.f.dis_proto, 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].flows, 0);
 	ck_assert_uint_eq(t.n_ev, 0);
-	tk_done(&t);
+	fx_done(&t);
 
 	/* starts like TPKT (03 00), then the length is below the minimum */
 	static const uint8_t fake[] = { 0x03, 0x00, 0x00, 0x05, 0x02, 0xf0, 0x80, 0x00 };
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, fake, 2, TS0);
 	ck_assert_ptr_null(t.f.dis);
 	feed(&t, 0, fake + 2, sizeof(fake) - 2, TS0 + 1);
 	ck_assert_ptr_null(t.f.dis);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].flows, 0);
 	ck_assert_uint_eq(t.n_ev, 0);
-	tk_done(&t);
+	fx_done(&t);
 
 	/* HTTP both ways until the framework gives up */
-	tk_init(&t);
+	fx_init(&t, 102);
 	for (int i = 0; i < 2 * DIS_PROBE_TRIES; i++) {
 		feed(&t, 0, http_get, sizeof(http_get), TS0);
 		feed(&t, 1, http_get, sizeof(http_get), TS0);
@@ -1582,22 +1482,22 @@ START_TEST(test_not_tpkt_on_port_102)
 	feed(&t, 0, cr_pg, sizeof(cr_pg), TS0); /* too late */
 	ck_assert_ptr_null(t.f.dis);
 	ck_assert_uint_eq(t.n_ev, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* A TPKT length longer than the data: waits, never emits or counts. */
 START_TEST(test_length_longer_than_data)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dt_long_len, sizeof(dt_long_len), TS0);
 	ck_assert_uint_eq(ctr_total(&t), 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	dis_flow_end(&t.rt, &t.f, TS0 + 1);
 	ck_assert_uint_eq(t.n_ev, 2);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1606,8 +1506,8 @@ END_TEST
 /* A gap inside the skipped tail of a long TPDU only shortens the skip. */
 START_TEST(test_gap_in_skipped_body)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, tia_cr, sizeof(tia_cr), TS0);
 	feed(&t, 1, tia_cc, sizeof(tia_cc), TS0);
 	/* 600 bytes: the 512-byte prefix is parsed, 88 of the tail skipped,
@@ -1643,7 +1543,7 @@ START_TEST(test_gap_in_skipped_body)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_S7COMMP), 6);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].gaps, 3);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1651,8 +1551,8 @@ END_TEST
  * partial TPDU is dropped, the anomaly counted, and the next TPKT parses. */
 START_TEST(test_gap_mid_header)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, job_setup, 3, TS0 + 1);
 	dis_stream_gap(&t.rt, &t.f, 0, (uint32_t)sizeof(job_setup) - 3, TS0 + 2);
@@ -1689,7 +1589,7 @@ START_TEST(test_gap_mid_header)
 	feed(&t, 1, ack_setup + 5, sizeof(ack_setup) - 5, TS0 + 12);
 	ck_assert_uint_eq(ctr(&t, 1, TPKT_C_ROSCTR + 3), 1);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1697,8 +1597,8 @@ END_TEST
  * taken as the start of an S7 PDU. */
 START_TEST(test_gap_resets_continuation)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dt_frag1, sizeof(dt_frag1), TS0);
 	feed(&t, 0, dt_frag2, 4, TS0);
@@ -1707,22 +1607,22 @@ START_TEST(test_gap_resets_continuation)
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_S7COMM), 2);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_JOB_FUNC + 0xf0), 1);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].anomalies, 1);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* Anomaly events are capped per flow; the counter keeps counting. */
 START_TEST(test_anomaly_event_cap)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	for (int i = 0; i < DIS_ANOMALY_EVENTS_PER_FLOW + 4; i++)
 		dis_stream_gap(&t.rt, &t.f, i & 1, 3, TS0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].anomalies, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].gaps, DIS_ANOMALY_EVENTS_PER_FLOW + 4);
 	ck_assert_uint_eq(t.n_ev, 2 + DIS_ANOMALY_EVENTS_PER_FLOW);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1730,9 +1630,9 @@ END_TEST
  * RDP port or on 102. */
 START_TEST(test_rdp_not_claimed)
 {
-	struct tk t;
+	struct dis_fixture t;
 	for (int port = 0; port < 2; port++) {
-		tk_init(&t);
+		fx_init(&t, 102);
 		flow_reset(&t, port ? 102 : 3389);
 		feed(&t, 0, rdp_cr_cookie, sizeof(rdp_cr_cookie), TS0);
 		feed(&t, 1, rdp_cc, sizeof(rdp_cc), TS0 + 1);
@@ -1740,7 +1640,7 @@ START_TEST(test_rdp_not_claimed)
 		ck_assert_ptr_null(t.f.dis);
 		ck_assert_uint_eq(t.rt.proto[TK_PIDX].flows, 0);
 		ck_assert_uint_eq(t.n_ev, 0);
-		tk_done(&t);
+		fx_done(&t);
 	}
 }
 END_TEST
@@ -1757,8 +1657,8 @@ END_TEST
  * and the first request of the flow is never counted. */
 START_TEST(test_regress_midstream_empty_dt_first)
 {
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	feed(&t, 0, dt_empty_noeot, sizeof(dt_empty_noeot), TS0);
 	feed(&t, 0, s7_diag_req2, sizeof(s7_diag_req2), TS0 + 1);
 	feed(&t, 1, s7_diag_resp, sizeof(s7_diag_resp), TS0 + 2);
@@ -1767,7 +1667,7 @@ START_TEST(test_regress_midstream_empty_dt_first)
 		      "the request after the leading empty DT was counted %llu times, want 1",
 		      (unsigned long long)ctr(&t, 0, TPKT_C_S7COMM));
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_ROSCTR + 7), 1);
-	tk_done(&t);
+	fx_done(&t);
 
 	/* the cause: an empty DT followed by an S7comm DT is not S7 per the probe */
 	uint8_t two[64];
@@ -1784,14 +1684,14 @@ END_TEST
 START_TEST(test_regress_truncated_s7_header_rosctr)
 {
 	static const uint8_t dt_32[] = { 0x03, 0x00, 0x00, 0x08, 0x02, 0xf0, 0x80, 0x32 };
-	struct tk t;
-	tk_init(&t);
+	struct dis_fixture t;
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, dt_32, sizeof(dt_32), TS0);
 	ck_assert_uint_eq(ctr(&t, 0, TPKT_C_DT), 1);
 	ck_assert_msg(ctr(&t, 0, TPKT_C_ROSCTR + 0) == 0,
 		      "s7comm.rosctr0 counted for a header without a ROSCTR byte");
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1801,16 +1701,16 @@ END_TEST
  * copy: no event (not even at flow end), no PDU, no crash. */
 START_TEST(test_truncation_loop_cr)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, k, TS0);
 	ck_assert_uint_eq(t.n_ev, 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].pdus, 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	dis_flow_end(&t.rt, &t.f, TS0 + 1);
 	ck_assert_uint_eq(t.n_ev, 0);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
@@ -1819,9 +1719,9 @@ END_TEST
  * event. The full CR gives OK and its event. */
 START_TEST(test_truncation_loop_cr_parse)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, sizeof(cr_pg), TS0); /* attaches: a dis_flow to parse with */
 	ck_assert_ptr_nonnull(t.f.dis);
 	ck_assert_uint_eq(t.n_ev, 1);
@@ -1848,38 +1748,38 @@ START_TEST(test_truncation_loop_cr_parse)
 	ck_assert_uint_eq(t.n_ev, 2);
 	ck_assert_str_eq(t.ev[1].action, "connection_request");
 	ck_ev_str(&t.ev[1], "dst_tsap", "0102");
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* Every proper prefix of the CC from the responder after the CR. */
 START_TEST(test_truncation_loop_cc)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	feed(&t, 0, cr_pg, sizeof(cr_pg), TS0);
 	feed(&t, 1, cc_pg, k, TS0);
 	ck_assert_uint_eq(t.n_ev, 1);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	dis_flow_end(&t.rt, &t.f, TS0 + 1);
 	ck_assert_uint_eq(t.n_ev, 1);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
 /* On a confirmed flow, every proper prefix of a data TPDU waits for more. */
 START_TEST(test_truncation_loop_attached)
 {
-	struct tk t;
+	struct dis_fixture t;
 	size_t k = (size_t)_i;
-	tk_init(&t);
+	fx_init(&t, 102);
 	connect_pg(&t);
 	feed(&t, 0, job_setup, k, TS0);
 	ck_assert_uint_eq(ctr_total(&t), 0);
 	ck_assert_uint_eq(t.rt.proto[TK_PIDX].malformed, 0);
 	ck_assert_uint_eq(t.n_ev, 2);
-	tk_done(&t);
+	fx_done(&t);
 }
 END_TEST
 
