@@ -173,11 +173,11 @@ static inline void jw_str2(struct jw *w, const char *key, const char *a, const c
 	w->buf[w->len++] = '"';
 }
 
-static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
+/* The decimal digits of v, no key. */
+static inline void jw_digits(struct jw *w, uint64_t v)
 {
 	char tmp[20];
 	int n = 0;
-	jw_member(w, key);
 	do {
 		tmp[n++] = (char)('0' + v % 10);
 		v /= 10;
@@ -188,26 +188,21 @@ static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
 		w->buf[w->len++] = tmp[--n];
 }
 
+static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_member(w, key);
+	jw_digits(w, v);
+}
+
 static inline void jw_i64(struct jw *w, const char *key, int64_t v)
 {
-	if (v >= 0) {
-		jw_u64(w, key, (uint64_t)v);
-		return;
-	}
 	jw_member(w, key);
-	jw_put(w, "-", 1);
-	/* continue without a key: write the magnitude in place */
-	uint64_t m = (uint64_t)0 - (uint64_t)v;
-	char tmp[20];
-	int n = 0;
-	do {
-		tmp[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m);
-	if (!jw_room(w, 21))
-		return;
-	while (n)
-		w->buf[w->len++] = tmp[--n];
+	if (v < 0) {
+		jw_put(w, "-", 1);
+		jw_digits(w, (uint64_t)0 - (uint64_t)v);
+	} else {
+		jw_digits(w, (uint64_t)v);
+	}
 }
 
 static inline void jw_bool(struct jw *w, const char *key, int v)
