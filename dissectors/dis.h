@@ -8,7 +8,12 @@
  * reassembled bytes of each direction.
  *
  * parse() contract: it is called with bytes starting at a PDU boundary.
- *   DIS_OK          *used = bytes consumed (>= 1, one or more whole PDUs)
+ *   DIS_OK          *used = bytes consumed (>= 1, one or more whole PDUs); it
+ *                   may exceed len when the PDU goes on past this chunk and
+ *                   the dissector needs none of the rest (a body it does not
+ *                   decode): the framework then skips the remaining bytes
+ *                   without buffering them, and a gap that falls inside them
+ *                   only shortens the skip
  *   DIS_NEED_MORE   *used = total bytes the next PDU needs if known, else 0;
  *                   the framework keeps the bytes in the direction's leftover
  *                   buffer (bounded by max_pdu) and calls again with more
@@ -114,6 +119,7 @@ struct dis_flow {
 	uint8_t anomaly_events;
 	uint8_t confirmed; /* a PDU parsed OK in both directions */
 	uint32_t left_len[2], left_need[2], left_cap[2];
+	uint32_t skip[2];  /* bytes of the current PDU still to skip (see DIS_OK) */
 	uint8_t *left[2];
 	uint64_t state[]; /* state_size bytes, 8-byte aligned */
 };

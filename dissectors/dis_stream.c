@@ -284,6 +284,12 @@ static void probe_release(struct dis_runtime *rt, struct flow *f, int dir)
 	f->probe_len[dir] = 0;
 }
 
+/* A skip length: PDUs are far below 4 GiB, but never wrap. */
+static uint32_t skip_of(size_t n)
+{
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
 static void mark_ok(struct flow *f, struct dis_flow *df, struct dis_proto_stats *ps, uint8_t bit)
 {
 	df->ok_dirs |= bit;
@@ -324,12 +330,24 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 		size_t used = 0;
 		enum dis_status s;
 
+		if (df->skip[dir]) { /* the rest of a PDU the dissector is done with */
+			size_t n = df->skip[dir] < len ? df->skip[dir] : len;
+			df->skip[dir] -= (uint32_t)n;
+			ps->bytes += n;
+			data += n;
+			len -= n;
+			continue;
+		}
 		if (df->left_len[dir] == 0) {
 			s = p->parse(df->state, dir, data, len, &used, &ctx);
 			switch (s) {
 			case DIS_OK:
-				if (used == 0 || used > len)
+				if (used == 0)
 					used = len; /* defensive: a parser must consume */
+				if (used > len) {
+					df->skip[dir] = skip_of(used - len);
+					used = len;
+				}
 				ps->pdus++;
 				ps->bytes += used;
 				mark_ok(f, df, ps, bit);
@@ -397,8 +415,12 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 			used = 0;
 			s = p->parse(df->state, dir, lb + off, have - off, &used, &ctx);
 			if (s == DIS_OK) {
-				if (used == 0 || used > have - off)
+				if (used == 0)
 					used = have - off;
+				if (used > have - off) {
+					df->skip[dir] = skip_of(used - (have - off));
+					used = have - off;
+				}
 				ps->pdus++;
 				ps->bytes += used;
 				mark_ok(f, df, ps, bit);
@@ -505,6 +527,12 @@ void dis_stream_gap(struct dis_runtime *rt, struct flow *f, int dir, uint32_t le
 		return;
 	struct dis_ctx ctx = { rt, f, df, ts_us };
 	rt->proto[df->pidx].gaps++;
+	if (df->skip[dir] >= len) {
+		/* inside a body being skipped: nothing the dissector needed is lost */
+		df->skip[dir] -= len;
+		return;
+	}
+	df->skip[dir] = 0;
 	df->left_len[dir] = 0;
 	df->left_need[dir] = 0;
 	df->dead_dirs &= (uint8_t) ~(1u << dir);

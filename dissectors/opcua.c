@@ -235,12 +235,6 @@ static enum dis_status opcua_parse(void *state, int dir, const uint8_t *buf, siz
 				   size_t *used, struct dis_ctx *ctx)
 {
 	struct opcua_state *s = state;
-	if (s->skip[dir]) {
-		size_t n = s->skip[dir] < len ? s->skip[dir] : len;
-		s->skip[dir] -= (uint32_t)n;
-		*used = n;
-		return DIS_OK;
-	}
 	if (len < OPCUA_HDR_LEN) {
 		*used = OPCUA_HDR_LEN;
 		return DIS_NEED_MORE;
@@ -260,10 +254,7 @@ static enum dis_status opcua_parse(void *state, int dir, const uint8_t *buf, siz
 		dis_count(ctx, counter);
 		if (chunk == 'A')
 			s->aborted_chunks++;
-		/* Skip the body without buffering it. */
-		size_t n = size < len ? size : len;
-		s->skip[dir] = size - (uint32_t)n;
-		*used = n;
+		*used = size; /* the framework skips the body without buffering it */
 		return DIS_OK;
 	}
 
@@ -284,26 +275,19 @@ static enum dis_status opcua_parse(void *state, int dir, const uint8_t *buf, siz
 		if (rd_ok(&r))
 			dis_ev_uint(&ev, "secure_channel_id", chan);
 		dis_emit(ctx, &ev);
-		s->skip[dir] = size - (uint32_t)want;
-		*used = want;
+		*used = size;
 		return DIS_OK;
 	}
 	struct rd body = rd_init(buf + OPCUA_HDR_LEN, want - OPCUA_HDR_LEN);
 	emit_message(s, ctx, dir, ty, chunk, size, &body);
-	s->skip[dir] = size - (uint32_t)want;
-	*used = want;
+	*used = size;
 	return DIS_OK;
 }
 
 static void opcua_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
 {
-	struct opcua_state *s = state;
-	/* A gap inside a skipped body only shortens the skip. */
-	if (s->skip[dir] >= len) {
-		s->skip[dir] -= len;
-		return;
-	}
-	s->skip[dir] = 0;
+	(void)state;
+	(void)len;
 	dis_anomaly(ctx, dir, "stream_gap");
 }
 

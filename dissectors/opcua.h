@@ -9,7 +9,6 @@
 #define OPCUA_COUNTERS_PER_DIR 21 /* 7 message types x 3 chunk types */
 
 struct opcua_state {
-	uint32_t skip[2];        /* body bytes of the current chunk still to skip */
 	uint32_t aborted_chunks;
 	uint32_t truncated_bodies;
 };

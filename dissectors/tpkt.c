@@ -243,12 +243,6 @@ static enum dis_status tpkt_parse(void *state, int dir, const uint8_t *buf, size
 				  size_t *used, struct dis_ctx *ctx)
 {
 	struct tpkt_state *s = state;
-	if (s->skip[dir]) {
-		size_t n = s->skip[dir] < len ? s->skip[dir] : len;
-		s->skip[dir] -= (uint32_t)n;
-		*used = n;
-		return DIS_OK;
-	}
 	if (len < 6) {
 		*used = 6;
 		return DIS_NEED_MORE;
@@ -301,19 +295,14 @@ static enum dis_status tpkt_parse(void *state, int dir, const uint8_t *buf, size
 		dis_count(ctx, (unsigned)dir * TPKT_COUNTERS_PER_DIR + TPKT_C_OTHER_TPDU);
 		break;
 	}
-	s->skip[dir] = tl - (uint32_t)want;
-	*used = want;
+	*used = tl; /* the framework skips what follows the decoded prefix */
 	return DIS_OK;
 }
 
 static void tpkt_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
 {
 	struct tpkt_state *s = state;
-	if (s->skip[dir] >= len) {
-		s->skip[dir] -= len;
-		return;
-	}
-	s->skip[dir] = 0;
+	(void)len;
 	s->continuing[dir] = 0;
 	dis_anomaly(ctx, dir, "stream_gap");
 }

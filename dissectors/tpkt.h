@@ -19,7 +19,6 @@ enum {
 };
 
 struct tpkt_state {
-	uint32_t skip[2];      /* TPDU bytes still to skip */
 	uint8_t continuing[2]; /* last DT had EOT clear: the TSDU continues */
 };
 
