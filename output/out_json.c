@@ -18,6 +18,7 @@
 #include "capture/dec.h"
 #include "dissectors/dis_ndpi.h"
 #include "output/out_jw.h"
+#include "rules/rule.h"
 
 #define OUT_FILE_BUFFER (1u << 18)
 
@@ -138,18 +139,23 @@ static void finish_record(struct out_json *o)
 		o->records++;
 }
 
-static void add_common(struct out_json *o, uint64_t ts_us)
+static void begin_record(struct jw *w, const char *observer, uint64_t ts_us)
 {
 	char ts[40];
 	out_time_str(ts_us, ts, sizeof(ts));
-	jw_reset(&o->w);
-	jw_obj_open(&o->w, NULL);
-	jw_name(&o->w, "@timestamp", ts);
-	if (o->observer) {
-		jw_obj_open(&o->w, "observer");
-		jw_str(&o->w, "name", o->observer);
-		jw_obj_close(&o->w);
+	jw_reset(w);
+	jw_obj_open(w, NULL);
+	jw_name(w, "@timestamp", ts);
+	if (observer) {
+		jw_obj_open(w, "observer");
+		jw_str(w, "name", observer);
+		jw_obj_close(w);
 	}
+}
+
+static void add_common(struct out_json *o, uint64_t ts_us)
+{
+	begin_record(&o->w, o->observer, ts_us);
 }
 
 static void add_endpoint(struct jw *w, const char *name, const struct flow *f, int dir,
@@ -284,6 +290,144 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 	add_fields(w, ev);
 	jw_obj_close(w);
 	jw_obj_close(w);
+	finish_record(o);
+}
+
+static void add_geo(struct jw *w, const struct rule_geo *g)
+{
+	if (!g->valid)
+		return;
+	if (g->country[0]) {
+		jw_obj_open(w, "geo");
+		jw_str(w, "country_iso_code", g->country);
+		jw_obj_close(w);
+	}
+	if (g->asn) {
+		jw_obj_open(w, "as");
+		jw_u64(w, "number", g->asn);
+		if (g->as_org[0]) {
+			jw_obj_open(w, "organization");
+			jw_str_wire(w, "name", g->as_org, strlen(g->as_org));
+			jw_obj_close(w);
+		}
+		jw_obj_close(w);
+	}
+}
+
+static void add_alert_endpoint(struct jw *w, const char *name, const struct rule_alert *a, int dir)
+{
+	const struct flow *f = a->flow;
+	char ip[64];
+	dec_addr_str(flow_addr(f, dir), f->key.ip_ver, ip, sizeof(ip));
+	jw_obj_open(w, name);
+	jw_name(w, "ip", ip);
+	jw_u64(w, "port", flow_port(f, dir));
+	if (a->phase == RULE_ALERT_END) {
+		jw_u64(w, "packets", f->pkts[dir]);
+		jw_u64(w, "bytes", f->bytes[dir]);
+	}
+	add_geo(w, &a->geo[dir]);
+	jw_obj_close(w);
+}
+
+static const char *const phase_names[] = { "first", "repeat", "end" };
+
+void out_alert_render(struct jw *w, const struct rule_alert *a, const char *observer)
+{
+	char t1[40], t2[40];
+	const struct flow *f = a->flow;
+	const struct dis_event *ev = a->ev;
+	begin_record(w, observer, a->ts_us);
+
+	jw_obj_open(w, "event");
+	jw_name(w, "kind", "alert");
+	jw_arr_open(w, "category");
+	jw_name(w, NULL, "network");
+	jw_name(w, NULL, "intrusion_detection");
+	jw_arr_close(w);
+	jw_name(w, "action", rule_kind_name(a->kind));
+	jw_name(w, "dataset", "zonewatch.alert");
+	jw_u64(w, "severity", (uint64_t)a->severity + 1);
+	jw_u64(w, "count", a->count);
+	out_time_str(a->first_us, t1, sizeof(t1));
+	out_time_str(a->last_us, t2, sizeof(t2));
+	jw_name(w, "start", t1);
+	jw_name(w, "end", t2);
+	if (a->phase == RULE_ALERT_END && f)
+		jw_u64(w, "duration", (f->last_us - f->first_us) * 1000);
+	if (a->outcome)
+		jw_str(w, "outcome", a->outcome);
+	jw_obj_close(w);
+
+	jw_obj_open(w, "rule");
+	jw_name(w, "id", rule_kind_id(a->kind));
+	jw_name(w, "name", rule_kind_name(a->kind));
+	if (a->policy_name)
+		jw_str(w, "ruleset", a->policy_name);
+	jw_obj_close(w);
+	jw_str(w, "message", a->message);
+
+	if (f) {
+		add_alert_endpoint(w, "source", a, 0);
+		add_alert_endpoint(w, "destination", a, 1);
+		jw_obj_open(w, "network");
+		jw_name(w, "transport", transport_name(f->key.l4_proto));
+		if (a->protocol)
+			jw_str(w, "protocol", a->protocol);
+		add_vlan(w, f);
+		jw_obj_close(w);
+	}
+
+	jw_obj_open(w, "zonewatch");
+	if (f)
+		jw_u64(w, "flow_id", f->id);
+	jw_name(w, "severity", rule_sev_name((enum rule_sev)a->severity));
+	jw_name(w, "phase", phase_names[a->phase < 3 ? a->phase : 0]);
+	if (a->zone[0] || a->zone[1]) {
+		jw_obj_open(w, "zone");
+		if (a->zone[0])
+			jw_str(w, "source", a->zone[0]);
+		if (a->zone[1])
+			jw_str(w, "destination", a->zone[1]);
+		jw_obj_close(w);
+	}
+	if (a->asset[0] || a->asset[1]) {
+		jw_obj_open(w, "asset");
+		if (a->asset[0])
+			jw_str(w, "source", a->asset[0]);
+		if (a->asset[1])
+			jw_str(w, "destination", a->asset[1]);
+		jw_obj_close(w);
+	}
+	if (a->conduit)
+		jw_str(w, "conduit", a->conduit);
+	if (a->policy_rule)
+		jw_str(w, "policy_rule", a->policy_rule);
+	jw_str(w, "seen", a->seen);
+	jw_str(w, "allowed", a->allowed);
+	if (ev) {
+		const char *proto = ev->proto ? ev->proto->name : "unknown";
+		jw_obj_open(w, "operation");
+		jw_name(w, "protocol", proto);
+		jw_name(w, "action", ev->action);
+		jw_name(w, "function_class", dis_fclass_name((enum dis_fclass)ev->fclass));
+		jw_name(w, "direction", ev->dir ? "to_initiator" : "to_responder");
+		if (ev->count > 1)
+			jw_u64(w, "count", ev->count);
+		jw_obj_open(w, proto);
+		add_fields(w, ev);
+		jw_obj_close(w);
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+	jw_obj_close(w);
+}
+
+void out_json_alert(struct out_json *o, const struct rule_alert *a)
+{
+	if (!(o->what & OUT_JSON_ALERTS) || !o->fp)
+		return;
+	out_alert_render(&o->w, a, o->observer);
 	finish_record(o);
 }
 

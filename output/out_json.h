@@ -14,11 +14,13 @@
 #include "output/out_jw.h"
 
 struct json_object;
+struct rule_alert;
 
 /* What goes out (bits). */
 #define OUT_JSON_EVENTS 0x01
 #define OUT_JSON_FLOWS 0x02
 #define OUT_JSON_METRICS 0x04
+#define OUT_JSON_ALERTS 0x08
 
 struct out_json {
 	FILE *fp;
@@ -38,6 +40,12 @@ int out_json_close(struct out_json *o);
 
 void out_json_event(struct out_json *o, const struct dis_event *ev);
 void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reason why);
+/* Alert records (event.kind = alert). */
+void out_json_alert(struct out_json *o, const struct rule_alert *a);
+/* Renders alert a as one JSON object, without a newline, into w (reset
+ * first): the same bytes as its JSON line, for sinks that carry the JSON as
+ * their message (syslog). observer may be NULL. */
+void out_alert_render(struct jw *w, const struct rule_alert *a, const char *observer);
 /* Writes a metric record (event.kind = metric) built by out_stats_json(). */
 void out_json_metric(struct out_json *o, const struct cap_engine *e);
 
