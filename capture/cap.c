@@ -71,8 +71,24 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 	dis_flow_end(&e->dr, f, f->last_us);
 	if (e->nd)
 		dis_ndpi_finish(e->nd, f);
+	if (!f->rule.classified && e->sinks.classified) {
+		f->rule.classified = 1;
+		e->sinks.classified(e->sinks.user, f);
+	}
 	if (e->sinks.flow)
 		e->sinks.flow(e->sinks.user, f, why);
+}
+
+/* 1 when nothing more will be learnt about the flow's protocol. */
+static inline int app_known(const struct cap_engine *e, const struct flow *f)
+{
+	if (f->dis_confirmed)
+		return 1;
+	if (f->dis)
+		return 0; /* one of ours is still deciding */
+	if (e->nd)
+		return f->ndpi.done;
+	return f->key.l4_proto != 6 || f->dis_gave_up;
 }
 
 static void on_event(void *user, const struct dis_event *ev)
@@ -145,6 +161,8 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 		if (s != e->last_expire_s) {
 			e->last_expire_s = s;
 			flow_expire(&e->ft, ts_us);
+			if (e->sinks.tick)
+				e->sinks.tick(e->sinks.user, ts_us);
 		}
 	} else {
 		e->cs.time_backwards++;
@@ -200,6 +218,10 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 			; /* handshake on a dissector's port: held back */
 		else
 			dis_ndpi_packet(e->nd, f, frame + pp->l3_off, pp->l3_len, ts_us);
+	}
+	if (!f->rule.classified && e->sinks.classified && app_known(e, f)) {
+		f->rule.classified = 1;
+		e->sinks.classified(e->sinks.user, f);
 	}
 }
 
