@@ -120,12 +120,12 @@ static void allow_text(struct sb *s, const struct rule_allow *a)
 		sb_add(s, "any protocol");
 	for (uint32_t i = 0; i < a->protos.n; i++)
 		sb_add(s, "%s%s", i ? "/" : "", a->protos.s[i]);
-	sb_add(s, " on %s", a->transport == 6 ? "tcp" : a->transport == 17 ? "udp" : "any");
+	const char *tr = a->transport == 6 ? "tcp" : a->transport == 17 ? "udp" : NULL;
 	if (a->ports.n) {
-		sb_add(s, "/");
+		sb_add(s, tr ? " on %s/" : " on port ", tr);
 		ranges_text(s, &a->ports);
 	} else {
-		sb_add(s, " port");
+		sb_add(s, " on %s%sany port", tr ? tr : "", tr ? " " : "");
 	}
 	if (a->fclass_mask) {
 		sb_add(s, " functions ");

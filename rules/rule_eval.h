@@ -18,7 +18,8 @@
 struct rule_flow_facts {
 	uint8_t ip_ver;          /* 4 or 6 */
 	uint8_t l4;              /* 6 tcp, 17 udp */
-	const uint8_t *addr[2];  /* 0 initiator (client), 1 responder (server) */
+	const uint8_t *addr[2];  /* 0 initiator (client), 1 responder (server); 16 bytes,
+				  * IPv4 as ::ffff:a.b.c.d like the flow's */
 	uint16_t port[2];
 	uint16_t vlan;
 	uint16_t zone[2], asset[2]; /* rule_lookup() of each endpoint */

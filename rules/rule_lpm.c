@@ -118,7 +118,7 @@ void rule_lookup(const struct rule_policy *p, const uint8_t *addr, uint8_t ver, 
 		 uint16_t *zone, uint16_t *asset)
 {
 	*zone = *asset = RULE_NONE;
-	uint32_t v = rule_lpm_find(p->lpm[ver == 6], addr, ver == 6 ? 128 : 32);
+	uint32_t v = rule_lpm_find(p->lpm[ver == 6], ver == 6 ? addr : addr + 12, ver == 6 ? 128 : 32);
 	if (v == LPM_NONE)
 		return;
 	uint16_t z = (uint16_t)(v & 0xffffu), a = (uint16_t)(v >> 16);
@@ -137,9 +137,11 @@ static int in4(const uint8_t *a, uint8_t b0, uint8_t b1, unsigned plen)
 	return (x & m) == (n & m);
 }
 
-int rule_addr_is_public(const uint8_t *a, uint8_t ver)
+int rule_addr_is_public(const uint8_t *a16, uint8_t ver)
 {
+	const uint8_t *a = a16;
 	if (ver == 4) {
+		a = a16 + 12;
 		return !(in4(a, 10, 0, 8) || in4(a, 172, 16, 12) || in4(a, 192, 168, 16) ||
 			 in4(a, 127, 0, 8) || in4(a, 169, 254, 16) || in4(a, 100, 64, 10) ||
 			 in4(a, 0, 0, 8) || in4(a, 224, 0, 4) || in4(a, 240, 0, 4));
@@ -155,7 +157,7 @@ int rule_addr_is_public(const uint8_t *a, uint8_t ver)
 		return 0; /* multicast */
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	if (memcmp(a, mapped, 12) == 0)
-		return rule_addr_is_public(a + 12, 4);
+		return rule_addr_is_public(a, 4);
 	return 1;
 }
 

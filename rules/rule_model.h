@@ -186,8 +186,9 @@ const char *rule_s7_area_name(enum rule_s7_area a);
 
 /* ---- lookup (rule_lpm.c) ---- */
 
-/* Longest-prefix match of addr (4 or 16 bytes by ver): zone and asset index
- * (RULE_NONE when none). The zone's VLAN list is checked against vlan. */
+/* Addresses are in the flow's form: 16 bytes, IPv4 as ::ffff:a.b.c.d.
+ * Longest-prefix match of addr: zone and asset index (RULE_NONE when none).
+ * The zone's VLAN list is checked against vlan. */
 void rule_lookup(const struct rule_policy *p, const uint8_t *addr, uint8_t ver, uint16_t vlan,
 		 uint16_t *zone, uint16_t *asset);
 /* 1 if addr is not private, loopback, link-local, CGNAT, unique-local or

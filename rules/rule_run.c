@@ -170,7 +170,7 @@ static int mmdb_lookup(MMDB_s *db, const uint8_t *addr, uint8_t ver, MMDB_lookup
 	if (ver == 4) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, addr, 4);
+		memcpy(&sin->sin_addr, addr + 12, 4);
 	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 		sin6->sin6_family = AF_INET6;

@@ -19,7 +19,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
-	%reldir%/unit/check_opcua
+	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_rule
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -27,7 +28,8 @@ TESTS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
-	%reldir%/unit/check_opcua
+	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_rule
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -56,6 +58,10 @@ TESTS += \
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
+%canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_rule_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
