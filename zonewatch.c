@@ -177,7 +177,12 @@ static void sink_alert(void *user, const struct rule_alert *a)
 /* Policy protocol names beyond our dissectors' are nDPI's. */
 static int proto_known(void *user, const char *name)
 {
-	return dis_ndpi_proto_known(user, name);
+	char buf[96];
+	if (dis_ndpi_proto_known(user, name))
+		return 1;
+	/* "ftp" names nDPI's ftp_control and ftp_data (rule_eval.c) */
+	snprintf(buf, sizeof(buf), "%s_control", name);
+	return dis_ndpi_proto_known(user, buf);
 }
 
 static void print_policy_errors(const struct rule_errors *err)
@@ -503,15 +508,33 @@ static int cmd_policy(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		FILE *fp = argc < 2 ? stderr : stdout;
 		fprintf(fp, "Usage: zonewatch policy check FILE\n"
-			    "Validates a zone/conduit policy (docs/policy.md): prints every error with\n"
-			    "file:line:column and exits 1, or prints a summary and exits 0.\n");
+			    "       zonewatch policy protocols\n"
+			    "check: validates a zone/conduit policy (docs/policy.md): prints every error\n"
+			    "with file:line:column and exits 1, or prints a summary and exits 0.\n"
+			    "protocols: lists the protocol names a policy may use.\n");
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
+	char errbuf[ZW_ERRBUF_SIZE];
+	if (strcmp(argv[1], "protocols") == 0 && argc == 2) {
+		printf("zonewatch dissectors: modbus s7comm s7comm-plus opcua cotp\n"
+		       "nDPI protocols (case does not matter; \"ftp\" also covers ftp_control/ftp_data):\n");
+		struct dis_ndpi *nd = dis_ndpi_new(1, 0, errbuf, sizeof(errbuf));
+		if (!nd) {
+			log_msg(LOG_ERR, "%s", errbuf);
+			return EXIT_FAILURE;
+		}
+		for (unsigned id = 0; id < dis_ndpi_proto_count(nd); id++) {
+			const char *n = dis_ndpi_proto_id_name(nd, id);
+			if (n && *n)
+				printf("  %s\n", n);
+		}
+		dis_ndpi_free(nd);
+		return 0;
+	}
 	if (strcmp(argv[1], "check") != 0 || argc != 3) {
-		log_msg(LOG_ERR, "policy: expected 'check FILE'");
+		log_msg(LOG_ERR, "policy: expected 'check FILE' or 'protocols'");
 		return EXIT_USAGE;
 	}
-	char errbuf[ZW_ERRBUF_SIZE];
 	struct dis_ndpi *nd = dis_ndpi_new(1, 0, errbuf, sizeof(errbuf));
 	if (!nd)
 		log_msg(LOG_WARNING, "%s: nDPI protocol names not checked", errbuf);

@@ -376,3 +376,13 @@ size_t dis_ndpi_tls_risks(const struct flow_ndpi *fn, char *buf, size_t len)
 	}
 	return o;
 }
+
+unsigned dis_ndpi_proto_count(struct dis_ndpi *n)
+{
+	return n ? ndpi_get_num_supported_protocols(n->mod) : 0;
+}
+
+const char *dis_ndpi_proto_id_name(struct dis_ndpi *n, unsigned id)
+{
+	return n ? ndpi_get_proto_name(n->mod, (u_int16_t)id) : NULL;
+}

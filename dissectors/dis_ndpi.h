@@ -68,6 +68,9 @@ const char *dis_ndpi_risk_name(unsigned bit);
 
 /* For the policy: 1 when name (lower case) is an nDPI protocol name. */
 int dis_ndpi_proto_known(struct dis_ndpi *n, const char *name);
+/* The protocols nDPI knows: ids 0 .. count-1 and their names. */
+unsigned dis_ndpi_proto_count(struct dis_ndpi *n);
+const char *dis_ndpi_proto_id_name(struct dis_ndpi *n, unsigned id);
 /* Lower-case names of the master and (if different) app protocol into the
  * len-byte buffers; *m / *a point at them, or are NULL when unknown. */
 void dis_ndpi_names(struct dis_ndpi *n, const struct flow_ndpi *fn, char *master, char *app,

@@ -92,7 +92,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_mbtcp \
 	%reldir%/fuzz/replay_tpkt \
 	%reldir%/fuzz/replay_opcua \
-	%reldir%/fuzz/replay_decode
+	%reldir%/fuzz/replay_decode \
+	%reldir%/fuzz/replay_policy
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -104,12 +105,15 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_replay_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_decode_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_policy_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_policy.c
+%canon_reldir%_fuzz_replay_policy_LDADD = libzonewatch.a $(ZW_LIBS)
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
-	%reldir%/fuzz/replay-decode.sh
+	%reldir%/fuzz/replay-decode.sh \
+	%reldir%/fuzz/replay-policy.sh
 
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
@@ -117,6 +121,7 @@ EXTRA_DIST += \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
+	%reldir%/fuzz/replay-policy.sh \
 	%reldir%/fuzz/replay-corpus.sh \
 	%reldir%/fuzz/corpus
 
@@ -125,7 +130,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_mbtcp \
 	%reldir%/fuzz/fuzz_tpkt \
 	%reldir%/fuzz/fuzz_opcua \
-	%reldir%/fuzz/fuzz_decode
+	%reldir%/fuzz/fuzz_decode \
+	%reldir%/fuzz/fuzz_policy
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -141,8 +147,12 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_fuzz_decode_SOURCES = %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_fuzz_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_policy_SOURCES = %reldir%/fuzz/fuzz_policy.c
+%canon_reldir%_fuzz_fuzz_policy_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
-	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT)
+	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT) \
+	%reldir%/fuzz/fuzz_policy$(EXEEXT)
 else
 fuzz-targets:
 	@echo "fuzz targets are not configured: CC=clang ./configure --enable-fuzz" >&2; exit 1
