@@ -8,5 +8,6 @@ EXTRA_DIST += \
 	%reldir%/opcua \
 	%reldir%/ot \
 	%reldir%/remote \
-	%reldir%/s7comm
+	%reldir%/s7comm \
+	%reldir%/policy
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c

@@ -437,16 +437,27 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 		eval_remote(p, ff, out, &n, max);
 	} else if (!p->builtin) {
 		if (z0 == RULE_NONE || z1 == RULE_NONE) {
+			int d = z0 == RULE_NONE ? 0 : 1;
+			int pub = rule_addr_is_public(ff->addr[d], ff->ip_ver);
+			/* a public address reaching into a zone is worse than a
+			 * stray internal one */
+			int inbound = pub && d == 0 && z1 != RULE_NONE;
 			flow_seen(p, ff, seen, sizeof(seen));
-			v = vnew(out, &n, max, RULE_UNKNOWN_ASSET, RULE_SEV_MEDIUM);
+			v = vnew(out, &n, max, RULE_UNKNOWN_ASSET,
+				 inbound && ff->answered ? RULE_SEV_HIGH : RULE_SEV_MEDIUM);
 			if (v) {
 				char ip[64];
-				addr_text(ff, z0 == RULE_NONE ? 0 : 1, ip, sizeof(ip));
+				addr_text(ff, d, ip, sizeof(ip));
 				put(v->seen, sizeof(v->seen), "%s", seen);
 				put(v->allowed, sizeof(v->allowed),
-					 "every address belongs to a zone; %s is in none", ip);
-				put(v->message, sizeof(v->message),
-					 "Address %s is in no zone: %s", ip, seen);
+				    "every address belongs to a zone; %s is in none", ip);
+				if (inbound)
+					put(v->message, sizeof(v->message),
+					    "External address %s reaches zone %s: %s", ip,
+					    zone_name(p, z1), seen);
+				else
+					put(v->message, sizeof(v->message), "Address %s is in no zone: %s",
+					    ip, seen);
 			}
 		} else if (z0 != z1) {
 			uint16_t cs[16];

@@ -74,6 +74,7 @@ TESTS += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/policy.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -83,6 +84,9 @@ EXTRA_DIST += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/policy.sh \
+	%reldir%/regress/policy-cases.tsv \
+	%reldir%/regress/make-mmdb.pl \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf
