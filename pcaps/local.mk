@@ -9,5 +9,7 @@ EXTRA_DIST += \
 	%reldir%/ot \
 	%reldir%/remote \
 	%reldir%/s7comm \
-	%reldir%/policy
+	%reldir%/policy \
+	%reldir%/plant \
+	%reldir%/tools/plant
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c

@@ -270,6 +270,15 @@ int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_fact
 	return 0;
 }
 
+/* The flow's main protocol name, for deduplication keys. */
+static const char *main_name(const struct rule_flow_facts *ff)
+{
+	for (int i = 0; i < RULE_FLOW_NAMES; i++)
+		if (ff->names[i])
+			return ff->names[i];
+	return "unknown";
+}
+
 static struct rule_verdict *vnew(struct rule_verdict *out, unsigned *n, unsigned max,
 				 enum rule_kind k, uint8_t sev)
 {
@@ -451,6 +460,7 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 				put(v->seen, sizeof(v->seen), "%s", seen);
 				put(v->allowed, sizeof(v->allowed),
 				    "every address belongs to a zone; %s is in none", ip);
+				v->key = main_name(ff); /* one alert per peer and protocol */
 				if (inbound)
 					put(v->message, sizeof(v->message),
 					    "External address %s reaches zone %s: %s", ip,
@@ -467,6 +477,7 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 				v = vnew(out, &n, max, RULE_NO_CONDUIT,
 					 ff->answered ? RULE_SEV_HIGH : RULE_SEV_MEDIUM);
 				if (v) {
+					v->key = main_name(ff); /* one alert per pair and protocol */
 					put(v->seen, sizeof(v->seen), "%s", seen);
 					put(v->allowed, sizeof(v->allowed),
 						 "no conduit from %s to %s", zone_name(p, z0),
@@ -492,9 +503,8 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 						conduit_allows_text(p, cs, nc, v->allowed,
 								    sizeof(v->allowed));
 						put(v->message, sizeof(v->message),
-							 "%s on %s/%u is not allowed on conduit %s: %s",
-							 proto_label(ff), ff->l4 == 17 ? "udp" : "tcp",
-							 ff->port[1], p->conduits[cs[0]].name, seen);
+						    "Not allowed on conduit %s: %s",
+						    p->conduits[cs[0]].name, seen);
 					}
 				}
 			}
