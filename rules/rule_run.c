@@ -539,12 +539,19 @@ static void learn_asset(struct rule_run *r, struct flow *f, int d, const struct 
 			dec_addr_str(a, ver, ip, sizeof(ip));
 			const struct rule_policy *p = r->pol;
 			const char *zn = p->zones[ff->zone[d]].name;
+			const char *an = ff->asset[d] < p->nassets ? p->assets[ff->asset[d]].name : NULL;
+			char ipn[128];
+			if (an)
+				put(ipn, sizeof(ipn), "%s %s", an, ip);
+			else
+				put(ipn, sizeof(ipn), "%s", ip);
 			put(v.seen, sizeof(v.seen), "%s in zone %s, first seen as %s of %s on %s/%u",
-				 ip, zn, d ? "server" : "client", ff->label ? ff->label : "a flow",
+				 ipn, zn, d ? "server" : "client", ff->label ? ff->label : "a flow",
 				 ff->l4 == 17 ? "udp" : "tcp", ff->port[1]);
 			put(v.allowed, sizeof(v.allowed),
 				 "the addresses seen during the learning period");
-			put(v.message, sizeof(v.message), "New asset %s in zone %s", ip, zn);
+			put(v.message, sizeof(v.message), "New asset %s in zone %s (after the learning "
+			    "period)", ipn, zn);
 			struct rule_alert al;
 			alert_from(r, &v, ff, f, NULL, facts_proto(ff), &al);
 			raise_alert(r, &al, f, NULL, NULL);
