@@ -420,6 +420,7 @@ static int run(int argc, char **argv, int live)
 				    "addresses, program/control operations, hygiene)");
 	g_rules = sc.rules;
 	g_policy_path = policy_path;
+	json.rule_stats = rule_run_stats(sc.rules);
 	g_engine = &engine;
 	g_json = &json;
 

@@ -15,6 +15,7 @@
 
 struct json_object;
 struct rule_alert;
+struct rule_run_stats;
 
 /* What goes out (bits). */
 #define OUT_JSON_EVENTS 0x01
@@ -28,6 +29,7 @@ struct out_json {
 	unsigned what;
 	const char *observer; /* observer.name, NULL to leave out */
 	struct dis_ndpi *nd;  /* for protocol names in flow records */
+	const struct rule_run_stats *rule_stats; /* alert counters for the metric record */
 	uint64_t records, write_errors;
 	struct jw w;          /* the reusable record buffer */
 };

@@ -643,7 +643,17 @@ static enum rule_secmode ua_mode_of(const struct dis_event *ev)
 		return RULE_SM_SIGN;
 	if (ev_str_is(ev, "security_mode", "sign_and_encrypt") == 1)
 		return RULE_SM_SIGN_AND_ENCRYPT;
+	/* policy None can only carry mode None */
+	if (ev_str_is(ev, "security_policy", "None") == 1)
+		return RULE_SM_NONE;
 	return RULE_SM_UNSET;
+}
+
+/* OPC UA security policies deprecated by the OPC Foundation (SHA-1). */
+static int ua_deprecated_policy(const struct dis_event *ev)
+{
+	return ev_str_is(ev, "security_policy", "Basic128Rsa15") == 1 ||
+	       ev_str_is(ev, "security_policy", "Basic256") == 1;
 }
 
 static int ua_anonymous(const struct dis_event *ev)
@@ -661,6 +671,9 @@ static enum op_fail allow_op(const struct rule_policy *p, const struct rule_allo
 	if (is_ua && a->ua_min_mode) {
 		enum rule_secmode m = ua_mode_of(ev);
 		if (m != RULE_SM_UNSET && m < a->ua_min_mode)
+			return OP_FAIL_SECMODE;
+		/* a deprecated policy does not meet a signing requirement */
+		if (a->ua_min_mode >= RULE_SM_SIGN && p->opcua_deprecated && ua_deprecated_policy(ev))
 			return OP_FAIL_SECMODE;
 	}
 	if (fc == DIS_FC_SESSION)
@@ -827,6 +840,18 @@ unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_fac
 			sb_add(&s, "; window %s", p->windows[best_rule->window].name);
 	} else {
 		put(v->allowed, sizeof(v->allowed), "%s", why);
+	}
+	if (kind == RULE_OPCUA_SECURITY) {
+		const struct dis_field *pf = rule_ev_field(ev, "security_policy");
+		char pol[48] = "unknown";
+		if (pf && pf->type == DIS_F_STR)
+			put(pol, sizeof(pol), "%.*s", (int)pf->str_len, ev->str + pf->str_off);
+		put(v->message, sizeof(v->message),
+		    "OPC UA channel weaker than conduit %s requires (policy %s; needs security mode "
+		    "%s%s): %s", p->conduits[best_conduit].name, pol,
+		    rule_secmode_name((enum rule_secmode)best_rule->ua_min_mode),
+		    p->opcua_deprecated ? " and no deprecated policy" : "", v->seen);
+		return n;
 	}
 	const char *what = kind == RULE_OUTSIDE_WINDOW ? "outside its maintenance window" :
 			   kind == RULE_OPCUA_SECURITY ? "over a channel weaker than required" :

@@ -735,6 +735,17 @@ START_TEST(eval_op_opcua)
 	dis_ev_cstr(&ev, "security_mode", "none");
 	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
 	ck_assert_int_eq(v[0].kind, RULE_OPCUA_SECURITY);
+	/* a deprecated policy does not satisfy "sign" */
+	mkev("opcua", "open_secure_channel", DIS_FC_SESSION);
+	dis_ev_cstr(&ev, "security_policy", "Basic128Rsa15");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_int_eq(v[0].kind, RULE_OPCUA_SECURITY);
+	mkev("opcua", "open_secure_channel", DIS_FC_SESSION);
+	dis_ev_cstr(&ev, "security_policy", "Basic256Sha256");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 0);
+	mkev("opcua", "open_secure_channel", DIS_FC_SESSION);
+	dis_ev_cstr(&ev, "security_policy", "None");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
 	/* anomalies and responses are not operations */
 	mkev("opcua", "write", DIS_FC_WRITE);
 	ev.flags = DIS_EV_ANOMALY;
