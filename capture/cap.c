@@ -82,9 +82,10 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 /* 1 when nothing more will be learnt about the flow's protocol. */
 static inline int app_known(const struct cap_engine *e, const struct flow *f)
 {
-	if (f->dis_confirmed)
+	int passive = f->dis_proto && dis_protos[f->dis_proto - 1]->passive;
+	if (f->dis_confirmed && !passive)
 		return 1;
-	if (f->dis)
+	if (f->dis && !passive)
 		return 0; /* one of ours is still deciding */
 	if (e->nd)
 		return f->ndpi.done;
@@ -208,9 +209,10 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 	 * ways) nDPI's answer so far is final and its slot is freed; if ours
 	 * rejects the flow, nDPI carries on. */
 	if (e->nd && !f->ndpi.done) {
-		if (f->dis_confirmed)
+		int passive = f->dis_proto && dis_protos[f->dis_proto - 1]->passive;
+		if (f->dis_confirmed && !passive)
 			dis_ndpi_stop(e->nd, f);
-		else if (f->dis)
+		else if (f->dis && !passive)
 			; /* one of ours holds it: nDPI waits */
 		else if (r == DEC_TCP && pp->payload_len == 0 && !f->dis_gave_up &&
 			 (dis_tcp_port_hint(f->key.port[0]) || dis_tcp_port_hint(f->key.port[1])) &&
