@@ -56,6 +56,12 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_facts *ff,
 			 const struct dis_event *ev, struct rule_verdict *out, unsigned max);
 
+/* 1 when the flow is a remote-access session that enters a zone or leaves
+ * the site (what gets a session record); *approved_by names the remote-access
+ * entry that approves it now, or NULL. */
+int rule_remote_session(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			const char **approved_by);
+
 /* 1 when the flow is a remote-access session under the policy. */
 int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_facts *ff);
 

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1381,8 +1382,8 @@ static void load_remote(struct ld *L, const struct ynode *r)
 			zone_ref(L, y, "from", 1, &re.from);
 		if ((y = get(e, "to")))
 			zone_ref(L, y, "to", 1, &re.to);
-		if (re.to == RULE_ZONE_EXTERNAL)
-			lerr(L, get(e, "to"), "to: external is not a destination zone here");
+		if (re.to == RULE_ZONE_EXTERNAL && re.from == RULE_ZONE_EXTERNAL)
+			lerr(L, get(e, "to"), "from and to are both external (hint: one side is a zone)");
 		if ((y = get(e, "via")) && want(L, y, Y_SCALAR, "via")) {
 			for (uint32_t q = 0; q < L->p->nassets; q++)
 				if (strcmp(L->p->assets[q].name, y->str) == 0)
@@ -1408,7 +1409,7 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 	if (!want(L, h, Y_MAP, "hygiene"))
 		return;
 	static const char *const keys[] = { "min_tls_version", "tls_risks", "cleartext",
-					    "opcua_deprecated_policies", NULL };
+					    "opcua_deprecated_policies", "design_data", NULL };
 	check_keys(L, h, "hygiene", keys);
 	const struct ynode *x;
 	if ((x = get(h, "min_tls_version")) && want(L, x, Y_SCALAR, "min_tls_version")) {
@@ -1431,6 +1432,12 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 		bool_of(L, x, "tls_risks", &L->p->tls_risks);
 	if ((x = get(h, "opcua_deprecated_policies")))
 		bool_of(L, x, "opcua_deprecated_policies", &L->p->opcua_deprecated);
+	if ((x = get(h, "design_data"))) {
+		if (x->type == Y_SEQ && x->n == 0)
+			L->p->design_patterns.n = 0;
+		else
+			strs_of(L, x, "design_data", 1, &L->p->design_patterns);
+	}
 	if ((x = get(h, "cleartext"))) {
 		static const char *const ok[] = { "ftp", "tftp", "telnet", "http", "http_basic_auth",
 						  "smbv1", "smtp", "pop3", "imap", NULL };
@@ -1457,10 +1464,27 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 
 static char *default_remote[] = { "rdp", "vnc", "teamviewer", "anydesk", "ssh", "telnet",
 				  "rlogin", "radmin", "splashtop", "rustdesk", "ammyyadmin" };
-static char *default_cleartext[] = { "ftp", "tftp", "telnet", "http_basic_auth", "smbv1" };
+static char *default_cleartext[] = { "ftp", "tftp", "telnet", "http_basic_auth", "smbv1", "smtp" };
+
+/* PLC project archives, firmware images, PCB and CAD data, BOMs. */
+static char *default_design[] = {
+	"*.zap*", "*.ap1?", "*.ap2?", "*.s7p", "*.acd", "*.l5x", "*.l5k", "*.rss", "*.mer",
+	"*.stu", "*.sta", "*.pro", "*.gxw", "*.bin", "*.hex", "*.fw", "*.img", "*.upd",
+	"*.gbr", "*.ger", "*.gtl", "*.gbl", "*.gto", "*.gbo", "*.drl", "*.odb*", "*.step",
+	"*.stp", "*.iges", "*.igs", "*.dwg", "*.dxf", "*bom*.xls*", "*bom*.csv",
+};
 
 static void policy_defaults(struct rule_policy *p)
 {
+	p->design_patterns.s = default_design;
+	p->design_patterns.n = sizeof(default_design) / sizeof(default_design[0]);
+	p->scans.enabled = 1;
+	p->scans.interval_us = 60ull * 1000000ull;
+	p->scans.ports = 20;
+	p->scans.hosts = 20;
+	p->scans.modbus_units = 8;
+	p->scans.modbus_functions = 10;
+	p->scans.s7_szl_ids = 6;
 	p->remote_protos.s = default_remote;
 	p->remote_protos.n = sizeof(default_remote) / sizeof(default_remote[0]);
 	p->external_is_vendor = 1;
@@ -1498,6 +1522,57 @@ static int build_lpm(struct rule_policy *p)
 	return 0;
 }
 
+static void load_scans(struct ld *L, const struct ynode *sc)
+{
+	struct rule_scans *s = &L->p->scans;
+	if (!want(L, sc, Y_MAP, "scans"))
+		return;
+	static const char *const keys[] = { "enabled", "interval", "ports", "hosts", "modbus_units",
+					    "modbus_functions", "s7_szl_ids", "allowed", NULL };
+	check_keys(L, sc, "scans", keys);
+	const struct ynode *x;
+	uint64_t u;
+	if ((x = get(sc, "enabled")))
+		bool_of(L, x, "enabled", &s->enabled);
+	if ((x = get(sc, "interval")) && duration_of(L, x, "interval", &s->interval_us) == 0 &&
+	    s->interval_us == 0)
+		lerr(L, x, "interval must be at least 1s");
+	static const struct {
+		const char *key;
+		size_t off;
+	} th[] = {
+		{ "ports", offsetof(struct rule_scans, ports) },
+		{ "hosts", offsetof(struct rule_scans, hosts) },
+		{ "modbus_units", offsetof(struct rule_scans, modbus_units) },
+		{ "modbus_functions", offsetof(struct rule_scans, modbus_functions) },
+		{ "s7_szl_ids", offsetof(struct rule_scans, s7_szl_ids) },
+	};
+	for (size_t i = 0; i < sizeof(th) / sizeof(th[0]); i++)
+		if ((x = get(sc, th[i].key)) && uint_of(L, x, th[i].key, 2, 65535, &u) == 0)
+			*(uint32_t *)((char *)s + th[i].off) = (uint32_t)u;
+	x = get(sc, "allowed");
+	if (!x || !want(L, x, Y_SEQ, "allowed"))
+		return;
+	s->allow = arena_alloc(&L->p->arena, (x->n ? x->n : 1) * sizeof(*s->allow));
+	if (!s->allow) {
+		L->oom = 1;
+		return;
+	}
+	static const char *const ak[] = { "from", "window", "description", NULL };
+	for (uint32_t i = 0; i < x->n; i++) {
+		const struct ynode *e = x->kid[i], *y;
+		if (!want(L, e, Y_MAP, "an allowed scan"))
+			continue;
+		check_keys(L, e, "an allowed scan", ak);
+		struct rule_scan_allow a = { RULE_ZONE_ANY, RULE_NONE };
+		if ((y = get(e, "from")))
+			zone_ref(L, y, "from", 1, &a.from);
+		if ((y = get(e, "window")))
+			window_ref(L, y, "window", &a.window);
+		s->allow[s->nallow++] = a;
+	}
+}
+
 static void load_root(struct ld *L, const struct ynode *root)
 {
 	struct rule_policy *p = L->p;
@@ -1509,7 +1584,7 @@ static void load_root(struct ld *L, const struct ynode *root)
 		return;
 	static const char *const keys[] = { "version", "site", "zones", "assets", "conduits",
 					    "windows", "remote_access", "hygiene", "new_assets",
-					    "alerts", NULL };
+					    "alerts", "scans", NULL };
 	check_keys(L, root, "the policy", keys);
 	const struct ynode *x;
 	if ((x = get(root, "version"))) {
@@ -1547,6 +1622,8 @@ static void load_root(struct ld *L, const struct ynode *root)
 		if ((y = get(x, "learning_period")))
 			duration_of(L, y, "learning_period", &p->learning_us);
 	}
+	if ((x = get(root, "scans")))
+		load_scans(L, x);
 	if ((x = get(root, "alerts")) && want(L, x, Y_MAP, "alerts")) {
 		static const char *const ak[] = { "summary_interval", NULL };
 		check_keys(L, x, "alerts", ak);
