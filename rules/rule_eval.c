@@ -212,7 +212,7 @@ static int allow_matches_flow(const struct rule_allow *a, const struct rule_flow
 		return 0;
 	if (!rule_ranges_has(&a->ports, ff->port[1]))
 		return 0;
-	return proto_match(&a->protos, ff->names);
+	return ff->empty || proto_match(&a->protos, ff->names);
 }
 
 /* Conduits joining the flow's zones in its direction. */

@@ -29,6 +29,8 @@ struct rule_flow_facts {
 	const char *label;       /* for humans: "Modbus/TCP", "HTTP"; NULL = transport only */
 	uint8_t remote_category; /* nDPI files the protocol under remote access */
 	uint8_t answered;        /* the responder sent anything */
+	uint8_t empty;           /* no payload either way: the protocol is unknown, so a
+				  * rule's port alone decides whether the attempt is allowed */
 	uint16_t tls_version;    /* 0x0301 TLS 1.0 ... 0x0304; 0 unknown or not TLS */
 	const char *tls_risks;   /* names of TLS weaknesses nDPI found, NULL if none */
 	const char *cleartext;   /* ftp, tftp, telnet, http_basic_auth, smbv1, ... or NULL */

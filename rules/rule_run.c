@@ -293,7 +293,11 @@ static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struc
 		ff->names[0] = dp->name;
 		ff->label = dp->label;
 	}
-	if (r->nd && (f->ndpi.master || f->ndpi.app)) {
+	/* nDPI names a flow that carried no payload by its port only: a
+	 * guess, not evidence (port scans would read as telnet, SMTP, ...). */
+	int payload = f->payload_bytes[0] || f->payload_bytes[1];
+	ff->empty = !payload;
+	if (r->nd && payload && (f->ndpi.master || f->ndpi.app)) {
 		dis_ndpi_names(r->nd, &f->ndpi, b->master, b->app, sizeof(b->master), &ff->names[1],
 			       &ff->names[2]);
 		if (!ff->label) {
