@@ -20,7 +20,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
-	%reldir%/unit/check_rule
+	%reldir%/unit/check_rule \
+	%reldir%/unit/check_rule_run
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -29,7 +30,8 @@ TESTS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
-	%reldir%/unit/check_rule
+	%reldir%/unit/check_rule \
+	%reldir%/unit/check_rule_run
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -62,6 +64,10 @@ TESTS += \
 %canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
 %canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_rule_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_rule_run_SOURCES = %reldir%/unit/check_rule_run.c
+%canon_reldir%_unit_check_rule_run_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_rule_run_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
