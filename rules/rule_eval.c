@@ -29,6 +29,8 @@
 #include "capture/dec.h"
 #include "dissectors/dis.h"
 
+#define put rule_put
+
 /* ---- text helpers ---- */
 
 struct sb {
@@ -55,9 +57,7 @@ static void sb_add(struct sb *s, const char *fmt, ...)
 	}
 }
 
-/* snprintf that may cut (messages are bounded on purpose). */
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(char *buf, size_t len, const char *fmt, ...)
+void rule_put(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

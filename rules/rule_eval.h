@@ -7,6 +7,7 @@
 #ifndef ZW_RULE_EVAL_H
 #define ZW_RULE_EVAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rules/rule.h"
@@ -66,6 +67,10 @@ int rule_remote_session(const struct rule_policy *p, const struct rule_flow_fact
 
 /* 1 when the flow is a remote-access session under the policy. */
 int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_facts *ff);
+
+/* snprintf into a bounded buffer that may cut (messages are bounded on
+ * purpose, so truncation is not an error). */
+void rule_put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Looks up a field of the event by key; NULL if absent. */
 const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key);

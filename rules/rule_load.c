@@ -840,29 +840,49 @@ static int ranges_disjoint(const struct rule_ranges *a, const struct rule_ranges
 
 /* ---- sections ---- */
 
+/* A map of named entries (zones, assets, windows, conduits): checks it,
+ * reports duplicate names and allocates room for its entries. NULL when
+ * there is nothing to load. */
+static void *named_map(struct ld *L, const struct ynode *m, const char *what, uint32_t max,
+		       size_t size)
+{
+	if (!want(L, m, Y_MAP, what))
+		return NULL;
+	check_keys(L, m, what, NULL);
+	uint32_t cnt = m->n / 2;
+	if (cnt > max) {
+		lerr(L, m, "%s: at most %u entries", what, max);
+		return NULL;
+	}
+	void *a = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * size);
+	if (!a)
+		L->oom = 1;
+	return a;
+}
+
+/* 1 when the key at index i of map m is a name not used earlier in m (a
+ * repeated name was reported by named_map). */
+static int first_name(const struct ynode *m, uint32_t i)
+{
+	const struct ynode *k = m->kid[i];
+	if (k->type != Y_SCALAR || !k->len)
+		return 0;
+	for (uint32_t j = 0; j < i; j += 2)
+		if (m->kid[j]->type == Y_SCALAR && strcmp(m->kid[j]->str, k->str) == 0)
+			return 0;
+	return 1;
+}
+
 static void load_zones(struct ld *L, const struct ynode *zs)
 {
-	if (!want(L, zs, Y_MAP, "zones"))
-		return;
-	uint32_t cnt = zs->n / 2;
-	if (cnt > MAX_ZONES) {
-		lerr(L, zs, "zones: at most %u zones", MAX_ZONES);
-		return;
-	}
-	L->p->zones = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_zone));
-	if (!L->p->zones) {
-		L->oom = 1;
-		return;
-	}
 	static const char *const keys[] = { "security_level", "networks", "vlans", "description",
 					    NULL };
-	check_keys(L, zs, "zones", NULL) ; /* duplicates only below */
+	if (!(L->p->zones = named_map(L, zs, "zones", MAX_ZONES, sizeof(struct rule_zone))))
+		return;
 	for (uint32_t i = 0; i + 1 < zs->n; i += 2) {
 		const struct ynode *k = zs->kid[i], *v = zs->kid[i + 1];
-		if (k->type != Y_SCALAR || !k->len)
+		if (!first_name(zs, i))
 			continue;
-		if (zone_index(L->p, k->str) >= 0)
-			continue; /* duplicate, reported by check_keys */
 		if (strcmp(k->str, "external") == 0 || strcmp(k->str, "any") == 0) {
 			lerr(L, k, "zones: '%s' is a reserved name (hint: choose another)", k->str);
 			continue;
@@ -953,30 +973,14 @@ static void load_zones(struct ld *L, const struct ynode *zs)
 
 static void load_assets(struct ld *L, const struct ynode *as)
 {
-	if (!want(L, as, Y_MAP, "assets"))
-		return;
 	static const char *const keys[] = { "ip", "zone", "vendor", "model", "role", "description",
 					    NULL };
-	check_keys(L, as, "assets", NULL);
-	uint32_t cnt = as->n / 2;
-	if (cnt > 65000) {
-		lerr(L, as, "assets: at most 65000 assets");
+	if (!(L->p->assets = named_map(L, as, "assets", 65000, sizeof(struct rule_asset))))
 		return;
-	}
-	L->p->assets = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_asset));
-	if (!L->p->assets) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < as->n; i += 2) {
 		const struct ynode *k = as->kid[i], *v = as->kid[i + 1];
-		if (k->type != Y_SCALAR)
-			continue;
 		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nassets; j++)
-			if (strcmp(L->p->assets[j].name, k->str) == 0)
-				dup = 1;
-		if (dup || !want(L, v, Y_MAP, "an asset"))
+		if (!first_name(as, i) || !want(L, v, Y_MAP, "an asset"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "asset '%s'", k->str);
@@ -1042,31 +1046,14 @@ static void load_assets(struct ld *L, const struct ynode *as)
 
 static void load_windows(struct ld *L, const struct ynode *ws)
 {
-	if (!want(L, ws, Y_MAP, "windows"))
-		return;
 	static const char *const keys[] = { "days", "hours", "utc_offset", "from", "until",
 					    "description", NULL };
 	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-	check_keys(L, ws, "windows", NULL);
-	uint32_t cnt = ws->n / 2;
-	if (cnt > 4096) {
-		lerr(L, ws, "windows: at most 4096");
+	if (!(L->p->windows = named_map(L, ws, "windows", 4096, sizeof(struct rule_window))))
 		return;
-	}
-	L->p->windows = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_window));
-	if (!L->p->windows) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < ws->n; i += 2) {
 		const struct ynode *k = ws->kid[i], *v = ws->kid[i + 1];
-		if (k->type != Y_SCALAR || !want(L, v, Y_MAP, "a window"))
-			continue;
-		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nwindows; j++)
-			if (strcmp(L->p->windows[j].name, k->str) == 0)
-				dup = 1;
-		if (dup)
+		if (!first_name(ws, i) || !want(L, v, Y_MAP, "a window"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "window '%s'", k->str);
@@ -1269,30 +1256,13 @@ static void load_allow(struct ld *L, const struct rule_conduit *c, const struct 
 
 static void load_conduits(struct ld *L, const struct ynode *cs)
 {
-	if (!want(L, cs, Y_MAP, "conduits"))
-		return;
 	static const char *const keys[] = { "from", "to", "bidirectional", "allow", "description",
 					    NULL };
-	check_keys(L, cs, "conduits", NULL);
-	uint32_t cnt = cs->n / 2;
-	if (cnt > 65000) {
-		lerr(L, cs, "conduits: at most 65000");
+	if (!(L->p->conduits = named_map(L, cs, "conduits", 65000, sizeof(struct rule_conduit))))
 		return;
-	}
-	L->p->conduits = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_conduit));
-	if (!L->p->conduits) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < cs->n; i += 2) {
 		const struct ynode *k = cs->kid[i], *v = cs->kid[i + 1];
-		if (k->type != Y_SCALAR || !want(L, v, Y_MAP, "a conduit"))
-			continue;
-		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nconduits; j++)
-			if (strcmp(L->p->conduits[j].name, k->str) == 0)
-				dup = 1;
-		if (dup)
+		if (!first_name(cs, i) || !want(L, v, Y_MAP, "a conduit"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "conduit '%s'", k->str);

@@ -22,15 +22,7 @@
 
 #define HOUR_US (3600ull * 1000000ull)
 
-/* snprintf that may cut (messages are bounded on purpose). */
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define put rule_put
 
 struct dd_entry {
 	/* key */
