@@ -1055,7 +1055,10 @@ static void szl_feed(struct s7_state *s, struct rd *r)
 		size_t keep = z->part_len < S7_SZL_REC_MAX ? S7_SZL_REC_MAX - z->part_len : 0;
 		if (keep > n)
 			keep = n;
-		memcpy(z->part + z->part_len, rd_ptr(r), keep);
+		/* only the first S7_SZL_REC_MAX bytes of a record are kept: no
+		 * pointer past part[] is formed for the rest (fuzz_tpkt found it) */
+		if (keep)
+			memcpy(z->part + z->part_len, rd_ptr(r), keep);
 		rd_skip(r, n);
 		z->part_len = (uint16_t)(z->part_len + n);
 		if (z->part_len >= z->rec_len) {

@@ -19,6 +19,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua
 TESTS += \
 	%reldir%/unit/check_cursor \
@@ -27,6 +28,7 @@ TESTS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
@@ -52,6 +54,10 @@ TESTS += \
 %canon_reldir%_unit_check_tpkt_SOURCES = %reldir%/unit/check_tpkt.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_tpkt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_tpkt_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_s7comm_SOURCES = %reldir%/unit/check_s7comm.c %reldir%/unit/dis_fixture.h
+%canon_reldir%_unit_check_s7comm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_s7comm_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
