@@ -67,7 +67,7 @@
 #define S7P_VLQ_MAX 5             /* a 32-bit value in 7-bit groups */
 #define S7P_OBJ_SESSION_CONTAINER 0x11d /* CreateObject request id: a new session */
 #define S7P_OBJ_CPU_EXEC_UNIT 0x34 /* the CPU's execution unit */
-#define S7P_ATTR_OPSTATE_REQ 3688  /* its requested operating state */
+#define S7P_ATTR_OPSTATE_REQ 2167  /* its requested operating state (operatingStateREQ) */
 #define S7P_OPSTATE_STOP 1
 #define S7P_OPSTATE_RUN 3
 
@@ -1706,22 +1706,25 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 	unsigned c = base + TPKT_C_S7;
 	if (s7p_header(buf, len, &h) < 0)
 		return;
+	/* every S7comm-plus TSDU, fragments too, starts with the header and
+	 * its version */
+	switch (h.version) {
+	case 1: dis_count(ctx, c + S7_C_PLUS_V1); break;
+	case 2: dis_count(ctx, c + S7_C_PLUS_V2); break;
+	case 3: dis_count(ctx, c + S7_C_PLUS_V3); break;
+	case 0xfe: dis_count(ctx, c + S7_C_PLUS_SYSEVENT); break;
+	default: dis_count(ctx, c + S7_C_PLUS_VOTHER); break;
+	}
 	if (s->plus_continuing[dir]) {
 		/* a continuation fragment of the previous PDU */
 		dis_count(ctx, c + S7_C_PLUS_FRAGMENT);
 		s->plus_continuing[dir] = !h.has_trailer && !is_cut && h.version != 0xfe;
 		return;
 	}
-	switch (h.version) {
-	case 1: dis_count(ctx, c + S7_C_PLUS_V1); break;
-	case 2: dis_count(ctx, c + S7_C_PLUS_V2); break;
-	case 3: dis_count(ctx, c + S7_C_PLUS_V3); break;
-	case 0xfe: dis_count(ctx, c + S7_C_PLUS_SYSEVENT); return;
-	default:
-		dis_count(ctx, c + S7_C_PLUS_VOTHER);
+	if (h.version == 0xfe)
+		return; /* a system event (keep-alive): no operation */
+	if (h.version < 1 || h.version > 3)
 		dis_anomaly(ctx, dir, "s7comm_plus_unknown_version");
-		break;
-	}
 	/* no trailer after the data: the PDU goes on in the next TSDU */
 	s->plus_continuing[dir] = !h.has_trailer && !is_cut;
 	int folded;
@@ -1740,6 +1743,8 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 	case 0x32:
 	case 0x02: {
 		dis_count(ctx, c + S7_C_PLUS_RES + plus_func_idx(h.func));
+		if (h.opcode == 0x02)
+			dis_count(ctx, c + S7_C_PLUS_RESPONSE2);
 		struct s7_pending *e = pend_find(s, S7P_PROTO_ID, h.seq, h.func, 0);
 		if (e && e->folded) {
 			fold_add(s, ctx, 1, h.func, plus_func_name(h.func), 1);
@@ -1862,6 +1867,7 @@ int s7_counter_name(unsigned idx, char *buf, size_t len)
 			"s7comm_plus.fragment", "s7comm_plus.v1", "s7comm_plus.v2",
 			"s7comm_plus.v3", "s7comm_plus.system_event", "s7comm_plus.version_other",
 			"s7comm.job.plc_start", "s7comm.userdata.fragment",
+			"s7comm_plus.response2_opcode",
 		};
 		unsigned i = idx - S7_C_PLUS_NOTIFICATION;
 		if (i >= sizeof(other) / sizeof(other[0]))

@@ -110,6 +110,7 @@ enum {
 	S7_C_PLUS_V1, S7_C_PLUS_V2, S7_C_PLUS_V3, S7_C_PLUS_SYSEVENT, S7_C_PLUS_VOTHER,
 	S7_C_PLC_START,      /* PI service P_PROGRAM jobs */
 	S7_C_UD_FRAGMENT,    /* userdata with "last data unit: no" */
+	S7_C_PLUS_RESPONSE2, /* S7comm-plus responses with opcode 0x02 (also in PLUS_RES) */
 	S7_C__COUNT
 };
 

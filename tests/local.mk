@@ -74,6 +74,7 @@ TESTS += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/s7comm-accounting.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -83,6 +84,8 @@ EXTRA_DIST += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/s7comm-accounting.sh \
+	%reldir%/regress/s7comm-groundtruth.tsv \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf

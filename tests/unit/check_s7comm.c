@@ -904,17 +904,18 @@ START_TEST(test_plus_v3_integrity)
 }
 END_TEST
 
-/* A SetVariable of the CPU's requested operating state (object 0x34,
- * attribute 3688) is a stop or a start, built by hand after the layout of
- * plus_setmulti_req: V2 request, sequence 5, session 0x3be, then object id,
- * item count 1, address count 1, attribute 3688 (VLQ 0x9c 0x68), item 1,
- * value flags 0, datatype 4 (UDInt), value. */
+/* A SetVariable of the CPU's requested operating state (object 52,
+ * attribute 2167, as the S7comm-plus Wireshark plugin documents it in
+ * /work/shared/pcaps/README.md) is a stop or a start, built by hand after
+ * the layout of plus_setmulti_req: V2 request, sequence 5, session 0x3be,
+ * then object id, item count 1, address count 1, attribute 2167 (VLQ 0x90
+ * 0x77), item 1, value flags 0, datatype 4 (UDInt), value. */
 START_TEST(test_plus_opstate)
 {
 	static const uint8_t stop[] = {
 		0x03, 0x00, 0x00, 0x2c, 0x02, 0xf0, 0x80, 0x72, 0x02, 0x00, 0x1d, 0x31,
 		0x00, 0x00, 0x04, 0xf2, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x03, 0xbe,
-		0x34, 0x00, 0x00, 0x00, 0x34, 0x01, 0x01, 0x9c, 0x68, 0x01, 0x00, 0x04,
+		0x34, 0x00, 0x00, 0x00, 0x34, 0x01, 0x01, 0x90, 0x77, 0x01, 0x00, 0x04,
 		0x01, 0x00, 0x00, 0x00, 0x72, 0x02, 0x00, 0x00,
 	};
 	uint8_t run[sizeof(stop)];
