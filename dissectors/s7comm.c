@@ -71,8 +71,8 @@
 #define S7P_OPSTATE_STOP 1
 #define S7P_OPSTATE_RUN 3
 
-const struct dis_proto s7comm_event_proto = { .name = "s7comm", .label = "S7comm" };
-const struct dis_proto s7comm_plus_event_proto = { .name = "s7comm_plus",
+const struct dis_proto s7_event_proto = { .name = "s7comm", .label = "S7comm" };
+const struct dis_proto s7_plus_event_proto = { .name = "s7comm_plus",
 						   .label = "S7comm-plus" };
 
 /* ---- value-to-name tables ---- */
@@ -1076,7 +1076,7 @@ static void emit_identity(struct s7_state *s, struct dis_ctx *ctx)
 		return;
 	struct dis_event ev;
 	dis_ev_init(&ev, ctx, id->dir, "module_identity", DIS_FC_DIAGNOSTIC);
-	ev.proto = &s7comm_event_proto;
+	ev.proto = &s7_event_proto;
 	ev.flags |= DIS_EV_RESPONSE;
 	ev.ts_us = id->ts_us;
 	static const struct { const char *key; size_t off; } f[] = {
@@ -1147,7 +1147,7 @@ static void emit_fold(struct dis_ctx *ctx, struct s7_fold *fo)
 		return;
 	struct dis_event ev;
 	dis_ev_init(&ev, ctx, 0, fo->action, DIS_FC_READ);
-	ev.proto = fo->proto ? &s7comm_plus_event_proto : &s7comm_event_proto;
+	ev.proto = fo->proto ? &s7_plus_event_proto : &s7_event_proto;
 	if (strcmp(fo->action, "read_szl") == 0)
 		ev.fclass = DIS_FC_DIAGNOSTIC;
 	ev.count = fo->requests ? fo->requests : 1;
@@ -1299,7 +1299,7 @@ static void job_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_p
 	if (!action)
 		action = "unknown_function";
 	dis_ev_init(&ev, ctx, e ? e->dir : resp_dir, action, cls);
-	ev.proto = &s7comm_event_proto;
+	ev.proto = &s7_event_proto;
 	if (e)
 		ev.ts_us = e->ts_us;
 	else
@@ -1358,7 +1358,7 @@ static void ud_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_pe
 		return;
 	dis_ev_init(&ev, ctx, e ? e->dir : resp_dir, ud_action_or_unknown(u->group, u->sub),
 		    ud_class(u->group, u->sub));
-	ev.proto = &s7comm_event_proto;
+	ev.proto = &s7_event_proto;
 	if (e)
 		ev.ts_us = e->ts_us;
 	else if (rh && ru && ud_is_response(ru))
@@ -1661,7 +1661,7 @@ static void plus_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_
 	} else
 		return;
 	dis_ev_init(&ev, ctx, e ? e->dir : resp_dir, action, cls);
-	ev.proto = &s7comm_plus_event_proto;
+	ev.proto = &s7_plus_event_proto;
 	if (e)
 		ev.ts_us = e->ts_us;
 	else
@@ -1771,7 +1771,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 		} else {
 			struct dis_event ev;
 			dis_ev_init(&ev, ctx, dir, "notification", DIS_FC_READ);
-			ev.proto = &s7comm_plus_event_proto;
+			ev.proto = &s7_plus_event_proto;
 			dis_ev_uint(&ev, "protocol_version", h.version);
 			dis_ev_cstr(&ev, "version", plus_version_name(h.version));
 			dis_ev_uint(&ev, "opcode", h.opcode);

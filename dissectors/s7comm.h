@@ -126,7 +126,7 @@ enum {
 /* Names of the flow-wide counters (idx relative to their block). */
 int s7_global_counter_name(unsigned idx, char *buf, size_t len);
 
-extern const struct dis_proto s7comm_event_proto;
-extern const struct dis_proto s7comm_plus_event_proto;
+extern const struct dis_proto s7_event_proto;
+extern const struct dis_proto s7_plus_event_proto;
 
 #endif /* ZW_S7COMM_H */

@@ -813,6 +813,42 @@ START_TEST(test_set_clock)
 }
 END_TEST
 
+/* Userdata security functions and an unknown group, made from the set
+ * clock request and response by changing the type/group byte (offset 22)
+ * and the subfunction (23): each has its own action, the unknown one keeps
+ * its numbers. */
+START_TEST(test_userdata_security_and_unknown)
+{
+	static const struct { uint8_t group, sub; const char *action; enum dis_fclass cls; } cases[] = {
+		{ 5, 1, "set_session_password", DIS_FC_SESSION },
+		{ 5, 2, "clear_session_password", DIS_FC_SESSION },
+		{ 9, 3, "userdata_unknown", DIS_FC_OTHER },
+		{ 4, 0x1f, "userdata_unknown", DIS_FC_OTHER },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t q[sizeof(set_clock_req)], r[sizeof(set_clock_resp)];
+		memcpy(q, set_clock_req, sizeof(q));
+		memcpy(r, set_clock_resp, sizeof(r));
+		ck_assert_uint_eq(q[22], 0x47);
+		ck_assert_uint_eq(r[22], 0x87);
+		q[22] = (uint8_t)(0x40 | cases[i].group);
+		r[22] = (uint8_t)(0x80 | cases[i].group);
+		q[23] = r[23] = cases[i].sub;
+		struct dis_fixture t;
+		fx_init(&t, 102);
+		pair(&t, q, sizeof(q), r, sizeof(r), TS0);
+		ck_assert_uint_eq(t.n_ev, 1);
+		const struct dis_event *ev = &t.ev[0];
+		ck_assert_str_eq(ev->action, cases[i].action);
+		ck_assert_uint_eq(ev->fclass, cases[i].cls);
+		ck_assert_uint_eq(ev_u(ev, "function_group"), cases[i].group);
+		ck_assert_uint_eq(ev_u(ev, "subfunction"), cases[i].sub);
+		ck_ev_str(ev, "outcome", "acknowledged");
+		fx_done(&t);
+	}
+}
+END_TEST
+
 /* Jobs never answered: one "unanswered" event each at flow end, the
  * oldest emitted early when the table is full. */
 START_TEST(test_unanswered_and_table_full)
@@ -1260,6 +1296,7 @@ static Suite *s7comm_suite(void)
 	tcase_add_test(tc, test_download);
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_set_clock);
+	tcase_add_test(tc, test_userdata_security_and_unknown);
 	tcase_add_test(tc, test_unanswered_and_table_full);
 	tcase_add_test(tc, test_counter_names);
 	suite_add_tcase(s, tc);
