@@ -1146,11 +1146,15 @@ static void emit_fold(struct dis_ctx *ctx, struct s7_fold *fo)
 	if (!fo->action)
 		return;
 	struct dis_event ev;
-	dis_ev_init(&ev, ctx, 0, fo->action, DIS_FC_READ);
+	dis_ev_init(&ev, ctx, fo->dir, fo->action, DIS_FC_READ);
 	ev.proto = fo->proto ? &s7_plus_event_proto : &s7_event_proto;
+	if (!fo->requests)
+		ev.flags |= DIS_EV_RESPONSE; /* only pushed or answered PDUs */
 	if (strcmp(fo->action, "read_szl") == 0)
 		ev.fclass = DIS_FC_DIAGNOSTIC;
-	ev.count = fo->requests ? fo->requests : 1;
+	/* operations folded: the requests, or for what is only pushed
+	 * (notifications, cyclic data) the PDUs received */
+	ev.count = fo->requests ? fo->requests : fo->responses ? fo->responses : 1;
 	ev.ts_us = fo->last_us;
 	dis_ev_uint(&ev, "requests", fo->requests);
 	dis_ev_uint(&ev, "responses", fo->responses);
@@ -1185,14 +1189,19 @@ static struct s7_fold *fold_get(struct s7_state *s, struct dis_ctx *ctx, int pro
 	return free_slot;
 }
 
-static void fold_add(struct s7_state *s, struct dis_ctx *ctx, int proto, uint32_t key,
+static void fold_add(struct s7_state *s, struct dis_ctx *ctx, int dir, int proto, uint32_t key,
 		     const char *action, int is_resp)
 {
 	struct s7_fold *fo = fold_get(s, ctx, proto, key, action);
-	if (is_resp)
+	if (is_resp) {
+		if (!fo->requests && !fo->responses)
+			fo->dir = (uint8_t)dir;
 		fo->responses++;
-	else
+	} else {
+		if (!fo->requests)
+			fo->dir = (uint8_t)dir; /* the direction of the requests */
 		fo->requests++;
+	}
 	fo->last_us = ctx->ts_us;
 }
 
@@ -1408,7 +1417,7 @@ static void s7_job_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const s
 	}
 	int folded = ctx->rt->aggregate && func == 0x04;
 	if (folded)
-		fold_add(s, ctx, 0, func, "read_var", 0);
+		fold_add(s, ctx, dir, 0, func, "read_var", 0);
 	pend_add(s, ctx, dir, S7_ROSCTR_JOB, h->ref, func, folded, buf, len, is_cut);
 }
 
@@ -1425,14 +1434,14 @@ static void s7_ack_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const s
 		if (f < 0)
 			return; /* a bare ack to nothing we saw */
 		if (ctx->rt->aggregate && f == 0x04) {
-			fold_add(s, ctx, 0, 0x04, "read_var", 1);
+			fold_add(s, ctx, dir, 0, 0x04, "read_var", 1);
 			return;
 		}
 		job_event(s, ctx, NULL, dir, h);
 		return;
 	}
 	if (e->folded && !h->err_class && !h->err_code) {
-		fold_add(s, ctx, 0, e->func, "read_var", 1);
+		fold_add(s, ctx, dir, 0, e->func, "read_var", 1);
 		e->kind = 0;
 		return;
 	}
@@ -1465,7 +1474,7 @@ static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const st
 	int foldable = ctx->rt->aggregate && (ud_class(u.group, u.sub) == DIS_FC_READ || is_szl);
 	if (ud_is_request(&u)) {
 		if (foldable)
-			fold_add(s, ctx, 0, 0x10000u | key, action, 0);
+			fold_add(s, ctx, dir, 0, 0x10000u | key, action, 0);
 		pend_add(s, ctx, dir, S7_ROSCTR_USERDATA, h->ref, key, foldable, buf, len, is_cut);
 		return;
 	}
@@ -1474,7 +1483,7 @@ static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const st
 	struct s7_pending *e = ud_is_response(&u) ?
 		pend_find(s, S7_ROSCTR_USERDATA, h->ref, key, 0) : NULL;
 	if (e && e->folded) {
-		fold_add(s, ctx, 0, 0x10000u | key, action, 1);
+		fold_add(s, ctx, dir, 0, 0x10000u | key, action, 1);
 		e->kind = 0;
 		return;
 	}
@@ -1482,7 +1491,7 @@ static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const st
 		/* pushes of cyclic data and orphan read responses fold too */
 		if (ud_is_response(&u))
 			dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_UNMATCHED);
-		fold_add(s, ctx, 0, 0x10000u | key, action, 1);
+		fold_add(s, ctx, dir, 0, 0x10000u | key, action, 1);
 		return;
 	}
 	if (!e && ud_is_response(&u))
@@ -1736,7 +1745,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 		const char *action = plus_action(&h, &cls, &op);
 		folded = ctx->rt->aggregate && cls == DIS_FC_READ;
 		if (folded)
-			fold_add(s, ctx, 1, h.func, action, 0);
+			fold_add(s, ctx, dir, 1, h.func, action, 0);
 		pend_add(s, ctx, dir, S7P_PROTO_ID, h.seq, h.func, folded, buf, len, is_cut);
 		break;
 	}
@@ -1747,7 +1756,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 			dis_count(ctx, c + S7_C_PLUS_RESPONSE2);
 		struct s7_pending *e = pend_find(s, S7P_PROTO_ID, h.seq, h.func, 0);
 		if (e && e->folded) {
-			fold_add(s, ctx, 1, h.func, plus_func_name(h.func), 1);
+			fold_add(s, ctx, dir, 1, h.func, plus_func_name(h.func), 1);
 			e->kind = 0;
 			break;
 		}
@@ -1755,7 +1764,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 			dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_UNMATCHED);
 			if (ctx->rt->aggregate && plus_func_idx(h.func) < S7P_UNKNOWN_FUNC &&
 			    plus_funcs[plus_func_idx(h.func)].cls == DIS_FC_READ) {
-				fold_add(s, ctx, 1, h.func, plus_func_name(h.func), 1);
+				fold_add(s, ctx, dir, 1, h.func, plus_func_name(h.func), 1);
 				break;
 			}
 		}
@@ -1767,7 +1776,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 	case 0x33:
 		dis_count(ctx, c + S7_C_PLUS_NOTIFICATION);
 		if (ctx->rt->aggregate) {
-			fold_add(s, ctx, 1, 0x10000u, "notification", 1);
+			fold_add(s, ctx, dir, 1, 0x10000u, "notification", 1);
 		} else {
 			struct dis_event ev;
 			dis_ev_init(&ev, ctx, dir, "notification", DIS_FC_READ);

@@ -42,6 +42,7 @@ struct s7_fold {
 	const char *action; /* NULL: slot free */
 	uint32_t key;       /* function or group/subfunction, and protocol */
 	uint8_t proto;      /* 0 S7comm, 1 S7comm-plus */
+	uint8_t dir;        /* of the requests; of the pushes when there are none */
 };
 
 /* The module identity collected from SZL 0x0011/0x001c answers, which may
