@@ -950,6 +950,31 @@ static const char *ud_type_name(uint8_t t)
 	}
 }
 
+static unsigned bcd(uint8_t b)
+{
+	return (unsigned)(b >> 4) * 10u + (b & 15u);
+}
+
+/* An S7 timestamp (10 bytes: reserved, year BCD twice, month, day, hour,
+ * minute, second BCD, milliseconds in 3 BCD digits and the weekday) as
+ * "2016-02-08T23:08:10.000"; the year is the second BCD byte, 1990-2089,
+ * as tshark reads it. */
+static void put_clock(struct dis_event *ev, const char *key, struct rd r)
+{
+	uint8_t b[10];
+	char s[32];
+	rd_copy(&r, b, sizeof(b));
+	if (!rd_ok(&r))
+		return;
+	unsigned y = bcd(b[2]);
+	y += y < 90 ? 2000u : 1900u;
+	int n = snprintf(s, sizeof(s), "%04u-%02u-%02uT%02u:%02u:%02u.%03u", y, bcd(b[3]),
+			 bcd(b[4]), bcd(b[5]), bcd(b[6]), bcd(b[7]),
+			 bcd(b[8]) * 10u + (unsigned)(b[9] >> 4));
+	if (n > 0 && (size_t)n < sizeof(s))
+		dis_ev_cstr(ev, key, s);
+}
+
 /* Fields of a userdata PDU; prefix "" (request, push) or "response.". */
 static void dec_ud(struct dis_event *ev, const struct s7_ud *u, int is_resp)
 {
@@ -982,6 +1007,8 @@ static void dec_ud(struct dis_event *ev, const struct s7_ud *u, int is_resp)
 				dis_ev_uint(ev, "response.szl_record_count", rc);
 			}
 		}
+	} else if (u->group == 7 && u->ret == S7_RET_SUCCESS && rd_left(&pl) >= 10) {
+		put_clock(ev, K("clock", "response.clock"), pl);
 	} else if (u->group == 3 && !is_resp && (u->sub == 2 || u->sub == 3) && rd_left(&pl) >= 2) {
 		/* list blocks of type: 30 XX; get block info: 30 XX, then
 		 * number (5 digits) and file system */

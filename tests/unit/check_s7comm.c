@@ -806,6 +806,7 @@ START_TEST(test_set_clock)
 	ck_assert_str_eq(ev->action, "set_clock");
 	ck_assert_uint_eq(ev->fclass, DIS_FC_WRITE);
 	ck_ev_str(ev, "function_group_name", "time_functions");
+	ck_ev_str(ev, "clock", "2016-02-08T23:08:10.000"); /* as tshark shows it */
 	ck_ev_str(ev, "type", "request");
 	ck_ev_str(ev, "response.type", "response");
 	ck_ev_str(ev, "outcome", "acknowledged");
