@@ -1133,6 +1133,24 @@ START_TEST(test_two_pdus_per_chunk)
 }
 END_TEST
 
+/* S7 on a port that is not 102 (nDPI would call it SQL Server on 1433):
+ * recognised by content, same events as on port 102. */
+START_TEST(test_other_port)
+{
+	static char want[65536], got[65536];
+	conv_whole(1, want, sizeof(want));
+	struct dis_fixture t;
+	fx_init(&t, 1433);
+	for (size_t i = 0; i < N_CONV; i++)
+		pair(&t, conv[i][0].b, conv[i][0].n, conv[i][1].b, conv[i][1].n, TS0);
+	ck_assert_ptr_eq(t.f.dis->proto, &tpkt_proto);
+	dis_flow_end(&t.rt, &t.f, TS0 + 999999);
+	summarize(&t, got, sizeof(got));
+	ck_assert_str_eq(got, want);
+	fx_done(&t);
+}
+END_TEST
+
 /* ---- truncation and lying lengths ---- */
 
 static const struct pdu all_pdus[] = {
@@ -1314,6 +1332,7 @@ static Suite *s7comm_suite(void)
 	tc = tcase_create("feeding");
 	tcase_add_loop_test(tc, test_byte_at_a_time, 0, 2);
 	tcase_add_test(tc, test_two_pdus_per_chunk);
+	tcase_add_test(tc, test_other_port);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_add_loop_test(tc, test_every_prefix_tpkt, 0, (int)N_ALL);
