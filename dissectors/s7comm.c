@@ -1565,7 +1565,7 @@ static void s7_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uint8
 /* ---- S7comm-plus ---- */
 
 /* A variable-length quantity: 7 bits per byte, high bit = more. */
-static uint32_t rd_vlq(struct rd *r)
+static uint32_t s7p_vlq(struct rd *r)
 {
 	uint32_t v = 0;
 	for (unsigned i = 0; i < S7P_VLQ_MAX; i++) {
@@ -1658,13 +1658,13 @@ static const char *plus_action(const struct s7p_hdr *h, enum dis_fclass *cls, in
 		/* object id, item count, address count, attribute id, then
 		 * item number and value: flags, datatype, VLQ value */
 		uint32_t obj = rd_be32(&b);
-		rd_vlq(&b);
-		rd_vlq(&b);
-		uint32_t attr = rd_vlq(&b);
+		s7p_vlq(&b);
+		s7p_vlq(&b);
+		uint32_t attr = s7p_vlq(&b);
 		if (rd_ok(&b) && obj == S7P_OBJ_CPU_EXEC_UNIT && attr == S7P_ATTR_OPSTATE_REQ) {
-			rd_vlq(&b);
+			s7p_vlq(&b);
 			rd_skip(&b, 2);
-			uint32_t v = rd_vlq(&b);
+			uint32_t v = s7p_vlq(&b);
 			*cls = DIS_FC_CONTROL;
 			*opstate = rd_ok(&b) ? (int)v : 0;
 			if (rd_ok(&b) && v == S7P_OPSTATE_STOP)
@@ -1725,7 +1725,7 @@ static void plus_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_
 		/* the return value leads the response body (a VLQ; negative
 		 * values have bit 0x4000 set in the 16-bit form Siemens uses) */
 		struct rd b = rh.body;
-		uint64_t rv = rd_vlq(&b);
+		uint64_t rv = s7p_vlq(&b);
 		if (rd_ok(&b)) {
 			dis_ev_uint(&ev, "response.return_value", rv);
 			is_err = (rv & 0x4000) != 0;
