@@ -8,4 +8,5 @@ libzonewatch_a_SOURCES += \
 	%reldir%/dis_ndpi.c %reldir%/dis_ndpi.h \
 	%reldir%/mbtcp.c %reldir%/mbtcp.h \
 	%reldir%/opcua.c %reldir%/opcua.h \
+	%reldir%/s7comm.c %reldir%/s7comm.h \
 	%reldir%/tpkt.c %reldir%/tpkt.h

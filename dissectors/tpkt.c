@@ -8,12 +8,13 @@
  *
  * Siemens S7comm (protocol id 0x32) and S7comm-plus (0x72) ride in COTP data
  * TPDUs, as does MMS (IEC 61850) over the ISO session layer. This is the
- * framing-level dissector: it frames every TPKT on the reassembled stream
- * (data is skipped after the first bytes, never buffered), reports connection
- * requests and confirms with their TSAPs (which name the rack, slot and
- * connection type of an S7 CPU) and disconnects, and counts what the data
- * TPDUs carry: S7comm by message type and job function, S7comm-plus, other.
- * Decoding S7comm and S7comm-plus operations is issue #4.
+ * framing layer: it frames every TPKT on the reassembled stream (data past
+ * the first TPKT_PARSE_PREFIX bytes is skipped, never buffered), reports
+ * connection requests and confirms with their TSAPs (which name the rack,
+ * slot and connection type of an S7 CPU) and disconnects, and reassembles
+ * data TPDUs into TSDUs (ISO 8073 13.7: EOT clear = more TPDUs follow), at
+ * most S7_TSDU_MAX bytes per direction, the rest counted and cut. Each TSDU
+ * goes to s7comm.c, which decodes S7comm and S7comm-plus (issue #4).
  */
 #include "config.h"
 
@@ -27,7 +28,11 @@
 #define TPKT_HDR_LEN 4
 #define TPKT_VERSION 3
 #define TPKT_MIN_LEN 7          /* TPKT header + smallest COTP TPDU (DT class 0) */
-#define TPKT_PARSE_PREFIX 512   /* bytes of a TPDU decoded; the rest is skipped */
+#define TPKT_DT_HDR_LEN 3       /* LI, type, EOT/TPDU number: class 0 DT */
+/* Bytes of a TPDU decoded, the rest skipped: 1017 bytes of DT user data,
+ * more than the 960-byte S7comm PDU of S7-300/400/1500 CPUs; a power of two
+ * because the framework's leftover buffers come in power-of-two sizes. */
+#define TPKT_PARSE_PREFIX 1024
 #define COTP_CR 0xe0
 #define COTP_CC 0xd0
 #define COTP_DR 0x80
@@ -212,30 +217,41 @@ static void emit_connect(struct dis_ctx *ctx, int dir, uint8_t type, struct rd *
 	dis_emit(ctx, &ev);
 }
 
-static void count_data(struct dis_ctx *ctx, int dir, struct rd *r)
+/* A DT TPDU's user data: a whole TSDU goes to s7comm.c in place; fragments
+ * are collected in the direction's reassembly buffer first. */
+static void data_tpdu(struct tpkt_state *s, struct dis_ctx *ctx, int dir, uint8_t nr,
+		      struct rd *r, int is_cut)
 {
 	unsigned base = (unsigned)dir * TPKT_COUNTERS_PER_DIR;
-	int id = rd_peek(r, 0);
-	if (id == S7COMM_PROTO_ID) {
-		rd_skip(r, 1);
-		uint8_t rosctr = rd_u8(r);
-		dis_count(ctx, base + TPKT_C_S7COMM);
-		if (!rd_ok(r))
-			return; /* the header is cut short: nothing more to count */
-		rd_skip(r, 2 + 2); /* reserved, PDU reference */
-		uint16_t plen = rd_be16(r);
-		rd_skip(r, 2);     /* data length */
-		if (rosctr == 2 || rosctr == 3)
-			rd_skip(r, 2); /* error class and code */
-		uint8_t func = rd_u8(r);
-		if (rosctr < 8)
-			dis_count(ctx, base + TPKT_C_ROSCTR + rosctr);
-		if (rosctr == 1 && plen > 0 && rd_ok(r))
-			dis_count(ctx, base + TPKT_C_JOB_FUNC + func);
-	} else if (id == S7COMMP_PROTO_ID) {
-		dis_count(ctx, base + TPKT_C_S7COMMP);
-	} else if (id >= 0) {
-		dis_count(ctx, base + TPKT_C_OTHER);
+	size_t n = rd_left(r);
+	int eot = (nr & COTP_EOT) != 0;
+	/* An empty DT (STEP 7 sends them with EOT clear before a request)
+	 * neither starts nor continues a TSDU. */
+	if (!n && !eot)
+		return;
+	if (!s->continuing[dir] && eot) {
+		if (n)
+			s7_tsdu(&s->s7, ctx, dir, rd_ptr(r), n, is_cut, base);
+		return;
+	}
+	if (!s->continuing[dir]) {
+		s->frag_len[dir] = 0;
+		s->frag_cut[dir] = 0;
+		dis_count(ctx, base + TPKT_C_DT_FRAGMENTED);
+	}
+	size_t room = S7_TSDU_MAX - s->frag_len[dir];
+	size_t take = n < room ? n : room;
+	memcpy(s->frag[dir] + s->frag_len[dir], rd_ptr(r), take);
+	s->frag_len[dir] = (uint16_t)(s->frag_len[dir] + take);
+	if (take < n || is_cut)
+		s->frag_cut[dir] = 1;
+	s->continuing[dir] = !eot;
+	if (eot) {
+		if (s->frag_len[dir])
+			s7_tsdu(&s->s7, ctx, dir, s->frag[dir], s->frag_len[dir], s->frag_cut[dir],
+				base);
+		s->frag_len[dir] = 0;
+		s->frag_cut[dir] = 0;
 	}
 }
 
@@ -280,15 +296,7 @@ static enum dis_status tpkt_parse(void *state, int dir, const uint8_t *buf, size
 	case COTP_DT: {
 		uint8_t nr = rd_u8(&hdr);
 		dis_count(ctx, (unsigned)dir * TPKT_COUNTERS_PER_DIR + TPKT_C_DT);
-		/* Only the first TPDU of a TSDU starts an S7 PDU (EOT clear =
-		 * more TPDUs follow). */
-		/* An empty DT (STEP 7 sends them with EOT clear before a
-		 * request) neither starts nor continues a TSDU. */
-		int has_data = rd_left(&r) > 0;
-		if (has_data && !s->continuing[dir])
-			count_data(ctx, dir, &r);
-		if (has_data || (nr & COTP_EOT))
-			s->continuing[dir] = !(nr & COTP_EOT);
+		data_tpdu(s, ctx, dir, nr, &r, tl > want);
 		break;
 	}
 	default:
@@ -304,32 +312,26 @@ static void tpkt_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
 	struct tpkt_state *s = state;
 	(void)len;
 	s->continuing[dir] = 0;
+	s->frag_len[dir] = 0;
+	s->frag_cut[dir] = 0;
+	s7_gap(&s->s7, dir);
 	dis_anomaly(ctx, dir, "stream_gap");
 }
 
-static const char *s7_func_name(unsigned f)
+static void tpkt_close(void *state, struct dis_ctx *ctx)
 {
-	switch (f) {
-	case 0x00: return "cpu_services";
-	case 0x04: return "read_var";
-	case 0x05: return "write_var";
-	case 0x1a: return "request_download";
-	case 0x1b: return "download_block";
-	case 0x1c: return "download_ended";
-	case 0x1d: return "start_upload";
-	case 0x1e: return "upload";
-	case 0x1f: return "end_upload";
-	case 0x28: return "pi_service";
-	case 0x29: return "plc_stop";
-	case 0xf0: return "setup_communication";
-	default: return NULL;
-	}
+	struct tpkt_state *s = state;
+	s7_close(&s->s7, ctx);
 }
 
 static int tpkt_counter_name(unsigned idx, char *buf, size_t len)
 {
 	static const char *const rosctr[8] = { "rosctr0", "job", "ack", "ack_data",
 					       "rosctr4", "rosctr5", "rosctr6", "userdata" };
+	if (idx >= TPKT_N_COUNTERS)
+		return -1;
+	if (idx >= TPKT_C_S7_GLOBAL)
+		return s7_global_counter_name(idx - TPKT_C_S7_GLOBAL, buf, len);
 	unsigned dir = idx / TPKT_COUNTERS_PER_DIR, c = idx % TPKT_COUNTERS_PER_DIR;
 	const char *side = dir ? "from_responder" : "from_initiator";
 	int n;
@@ -346,13 +348,19 @@ static int tpkt_counter_name(unsigned idx, char *buf, size_t len)
 	else if (c >= TPKT_C_ROSCTR && c < TPKT_C_ROSCTR + 8)
 		n = snprintf(buf, len, "%s.s7comm.%s", side, rosctr[c - TPKT_C_ROSCTR]);
 	else if (c >= TPKT_C_JOB_FUNC && c < TPKT_C_JOB_FUNC + 256) {
-		const char *fn = s7_func_name(c - TPKT_C_JOB_FUNC);
+		const char *fn = s7_job_func_name(c - TPKT_C_JOB_FUNC);
 		if (fn)
 			n = snprintf(buf, len, "%s.s7comm.job.%s", side, fn);
 		else
 			n = snprintf(buf, len, "%s.s7comm.job.func_0x%02x", side, c - TPKT_C_JOB_FUNC);
-	} else
-		return -1;
+	} else if (c == TPKT_C_DT_FRAGMENTED)
+		n = snprintf(buf, len, "%s.cotp_tsdu_reassembled", side);
+	else {
+		char sub[96];
+		if (s7_counter_name(c - TPKT_C_S7, sub, sizeof(sub)) < 0)
+			return -1;
+		n = snprintf(buf, len, "%s.%s", side, sub);
+	}
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -366,6 +374,7 @@ const struct dis_proto tpkt_proto = {
 	.init = tpkt_init,
 	.parse = tpkt_parse,
 	.gap = tpkt_gap,
-	.n_counters = 2 * TPKT_COUNTERS_PER_DIR,
+	.close = tpkt_close,
+	.n_counters = TPKT_N_COUNTERS,
 	.counter_name = tpkt_counter_name,
 };

@@ -202,9 +202,30 @@ static size_t prefix_len(const char *key)
 	return dot ? (size_t)(dot - key) : 0;
 }
 
+/* Number of whole dotted segments a and b (prefixes of la and lb bytes)
+ * share: ("items.0", "items.1") -> 1. */
+static int common_segments(const char *a, size_t la, const char *b, size_t lb)
+{
+	int segs = 0;
+	size_t i = 0;
+	for (;;) {
+		int a_end = i == la || a[i] == '.', b_end = i == lb || b[i] == '.';
+		if (a_end && b_end) {
+			segs++;
+			if (i == la || i == lb)
+				return segs;
+		} else if (a_end || b_end || a[i] != b[i]) {
+			return segs;
+		}
+		i++;
+	}
+}
+
 /* Writes the event's fields under the protocol object, opening and closing
  * nested objects as the dotted prefixes of consecutive keys change (fields
- * sharing a prefix are added consecutively by the dissectors). */
+ * sharing a prefix are added consecutively by the dissectors). Only the
+ * segments that differ are closed, so "items.0.x" then "items.1.x" stay in
+ * one "items" object. */
 static void add_fields(struct jw *w, const struct dis_event *ev)
 {
 	const char *open_path = "";
@@ -216,12 +237,17 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 		const struct dis_field *fl = &ev->f[i];
 		size_t pl = prefix_len(fl->key);
 		if (pl != open_len || (pl && strncmp(fl->key, open_path, pl) != 0)) {
-			while (open_depth > 0) {
+			int keep = open_len && pl ? common_segments(open_path, open_len, fl->key, pl) : 0;
+			while (open_depth > keep) {
 				jw_obj_close(w);
 				open_depth--;
 			}
 			const char *p = fl->key;
 			const char *end = fl->key + pl;
+			for (int k = 0; k < keep && p < end; k++) {
+				const char *dot = memchr(p, '.', (size_t)(end - p));
+				p = dot ? dot + 1 : end;
+			}
 			while (p < end) {
 				const char *dot = memchr(p, '.', (size_t)(end - p));
 				if (!dot)

@@ -642,6 +642,8 @@ static const struct {
 	{ "inputs", RULE_S7_INPUTS }, { "outputs", RULE_S7_OUTPUTS }, { "flags", RULE_S7_FLAGS },
 	{ "db", RULE_S7_DB }, { "di", RULE_S7_DI }, { "local", RULE_S7_LOCAL },
 	{ "counters", RULE_S7_COUNTERS }, { "timers", RULE_S7_TIMERS },
+	{ "s7_counters", RULE_S7_COUNTERS }, { "s7_timers", RULE_S7_TIMERS },
+	{ "iec_counters", RULE_S7_COUNTERS }, { "iec_timers", RULE_S7_TIMERS },
 	{ "peripheral", RULE_S7_PERIPHERAL },
 };
 
@@ -711,6 +713,11 @@ static enum op_fail allow_op(const struct rule_policy *p, const struct rule_allo
 		if (a->ua_min_mode >= RULE_SM_SIGN && p->opcua_deprecated && ua_deprecated_policy(ev))
 			return OP_FAIL_SECMODE;
 	}
+	/* S7comm and S7comm-plus share the ISO transport flow; a rule that names
+	 * only one of them does not allow the other's operations. */
+	if (is_s7 && a->protos.n && !name_in(&a->protos, "cotp") &&
+	    !name_in(&a->protos, strcmp(proto, "s7comm_plus") == 0 ? "s7comm-plus" : "s7comm"))
+		return OP_FAIL_CLASS;
 	if (fc == DIS_FC_SESSION)
 		return OP_OK;
 	if (a->fclass_mask && !(a->fclass_mask >> fc & 1))
@@ -745,8 +752,8 @@ static void op_text(const struct rule_policy *p, const struct rule_flow_facts *f
 	char a[128], b[128];
 	uint64_t u, lo, hi;
 	buf[0] = '\0';
-	sb_add(&s, "%s %s (%s)", proto_label(ff), ev->action,
-	       dis_fclass_name((enum dis_fclass)ev->fclass));
+	sb_add(&s, "%s %s (%s)", ev->proto && ev->proto->label ? ev->proto->label : proto_label(ff),
+	       ev->action, dis_fclass_name((enum dis_fclass)ev->fclass));
 	if (ev_uint(ev, "unit_id", &u))
 		sb_add(&s, " unit %llu", (unsigned long long)u);
 	if (mb_span(ev, ev->fclass, &lo, &hi)) {

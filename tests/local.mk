@@ -19,6 +19,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run
@@ -29,6 +30,7 @@ TESTS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
+	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run
@@ -57,6 +59,10 @@ TESTS += \
 %canon_reldir%_unit_check_tpkt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_tpkt_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
+%canon_reldir%_unit_check_s7comm_SOURCES = %reldir%/unit/check_s7comm.c %reldir%/unit/dis_fixture.h
+%canon_reldir%_unit_check_s7comm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_s7comm_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
@@ -81,6 +87,7 @@ TESTS += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
+	%reldir%/regress/s7comm-accounting.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -93,6 +100,8 @@ EXTRA_DIST += \
 	%reldir%/regress/policy.sh \
 	%reldir%/regress/policy-cases.tsv \
 	%reldir%/regress/make-mmdb.pl \
+	%reldir%/regress/s7comm-accounting.sh \
+	%reldir%/regress/s7comm-groundtruth.tsv \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf

@@ -24,6 +24,9 @@ struct dis_fixture {
 	struct flow f;
 	struct dis_event *ev;
 	unsigned n_ev;
+	/* non-NULL: keep only the events of this protocol (check_tpkt keeps
+	 * the COTP framing events and leaves S7 events to check_s7comm) */
+	const struct dis_proto *only;
 };
 
 static inline void fx_on_emit(void *user, const struct dis_event *ev)
@@ -31,6 +34,8 @@ static inline void fx_on_emit(void *user, const struct dis_event *ev)
 	struct dis_fixture *x = user;
 	ck_assert_uint_lt(x->n_ev, MAX_EVENTS);
 	ck_assert_ptr_eq(ev->flow, &x->f);
+	if (x->only && ev->proto != x->only)
+		return;
 	memcpy(&x->ev[x->n_ev++], ev, sizeof(*ev));
 }
 
