@@ -68,6 +68,7 @@ TESTS += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/opcua-accounting.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -77,6 +78,8 @@ EXTRA_DIST += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/opcua-accounting.sh \
+	%reldir%/regress/gen-opcua-groundtruth.sh \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf
