@@ -891,8 +891,13 @@ static void put_security(struct dis_event *ev, const struct opcua_channel *c)
 	if (c && c->mode_src == 2)
 		dis_ev_bool(ev, "security_mode_inferred", 1);
 	dis_ev_cstr(ev, "security_policy", policy_name_of(c ? c->policy : POL_UNKNOWN));
-	dis_ev_cstr(ev, "identity_token",
-		    c && c->identity < ID__COUNT ? identity_names[c->identity] : "none");
+	/* no ActivateSession seen: "none" only where we would have seen it */
+	const char *id = "unknown";
+	if (c && c->identity != ID_NONE && c->identity < ID__COUNT)
+		id = identity_names[c->identity];
+	else if (c && c->mode_src && (c->mode == MODE_NONE || c->mode == MODE_SIGN))
+		id = identity_names[ID_NONE];
+	dis_ev_cstr(ev, "identity_token", id);
 	if (c && c->identity == ID_USER_NAME && c->user_len) {
 		dis_ev_str(ev, "user_name", c->user, c->user_len);
 		if (c->user_cut)
@@ -982,10 +987,13 @@ static void d_node(struct sdec *d, const char *k, const struct ua_node *o)
 	put_node(d->ev, k, o);
 }
 
-/* A Double of milliseconds as an integer field, when it is one. */
-static void d_ms(struct sdec *d, const char *k, uint64_t bits)
+/* A Double of milliseconds read from b as an integer field, when it is one. */
+static void d_ms(struct sdec *d, const char *k, struct rd *b)
 {
+	uint64_t bits = rd_le64(b);
 	double v;
+	if (!rd_ok(b))
+		return;
 	memcpy(&v, &bits, sizeof(v));
 	if (v >= 0 && v < 1e15)
 		d_u(d, k, (uint64_t)v);
@@ -1151,7 +1159,7 @@ static void dec_request(struct sdec *d, int svc, struct rd *b, struct opcua_chan
 		n = ua_string(b, &p);
 		if (rd_ok(b) && d->ev)
 			dis_ev_int(d->ev, "client_certificate_length", n);
-		d_ms(d, "requested_session_timeout_ms", rd_le64(b));
+		d_ms(d, "requested_session_timeout_ms", b);
 		break;
 	case S_ACTIVATE_SESSION:
 		dec_activate(d, b, ch);
@@ -1212,13 +1220,11 @@ static void dec_request(struct sdec *d, int svc, struct rd *b, struct opcua_chan
 		d_u(d, "continuation_point_count", d->count);
 		break;
 	case S_CREATE_SUBSCRIPTION: {
-		uint64_t iv = rd_le64(b);
+		d_ms(d, "publishing_interval_ms", b);
 		rd_skip(b, 12);
 		uint8_t en = rd_u8(b);
-		if (!rd_ok(b))
-			break;
-		d_ms(d, "publishing_interval_ms", iv);
-		d_b(d, "publishing_enabled", en != 0);
+		if (rd_ok(b))
+			d_b(d, "publishing_enabled", en != 0);
 		break;
 	}
 	case S_CREATE_MONITORED_ITEMS: {
@@ -1409,7 +1415,7 @@ static void dec_response(struct sdec *d, int svc, struct rd *b)
 		if (ua_nodeid(b, &o, 0) == 0)
 			d_node(d, "response.session_id", &o);
 		if (ua_nodeid(b, &o, 0) == 0) /* authentication token: not shown */
-			d_ms(d, "response.revised_session_timeout_ms", rd_le64(b));
+			d_ms(d, "response.revised_session_timeout_ms", b);
 		return;
 	case S_WRITE:
 	case S_DELETE_NODES:
