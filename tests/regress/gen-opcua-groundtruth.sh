@@ -26,7 +26,10 @@ corrections='opcua-subscription-publish-with-gap.pcap msg 168 tshark 4.0 does no
 	for cap in $(find pcaps/opcua -name '*.pcap' | LC_ALL=C sort); do
 		f=$(basename "$cap")
 		opts=
-		case $f in *port-12001*) opts="-d tcp.port==12001,opcua" ;; esac
+		case $f in
+		*port-12001*) opts="-d tcp.port==12001,opcua" ;;
+		*node-opcua*) opts="-d tcp.port==48484,opcua" ;;
+		esac
 		# shellcheck disable=SC2086
 		$TSHARK -r "$cap" $opts -Y opcua -T fields -E separator=/t \
 			-e opcua.transport.type -e opcua.security.spu -e opcua.servicenodeid.numeric \
