@@ -1587,8 +1587,8 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 		struct rd b = rd_init(c->b, c->kept);
 		struct sdec d = { .ev = &ev };
 		dec_request(&d, svc, &b, NULL);
-		if (c->is_cut && d.cut)
-			dis_ev_bool(&ev, "request_truncated", 1);
+		if (d.cut) /* ran out of bytes: of our copy, or of the message */
+			dis_ev_bool(&ev, c->is_cut ? "request_truncated" : "request_malformed", 1);
 	} else if (e) {
 		dis_ev_uint(&ev, "item_count", e->count);
 		if (e->node_len)
