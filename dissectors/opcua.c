@@ -62,7 +62,9 @@
 #define OPCUA_PARSE_PREFIX 8192 /* bytes of a chunk read; the rest is skipped */
 #define OPCUA_MAX_STR_EVENT 512
 #define OPCUA_MAX_VALUE_STR 64  /* a written value rendered in an event */
-#define OPCUA_MAX_WRITE_VALUES 4 /* written values described in one event */
+/* written values described in one event: 4 fields each, and the event has
+ * room for 32 fields with the security context and the outcome */
+#define OPCUA_MAX_WRITE_VALUES 3
 #define OPCUA_MAX_ENDPOINTS 8   /* endpoints listed from GetEndpoints */
 #define OPCUA_MAX_NEST 4        /* Variant/DataValue/DiagnosticInfo nesting decoded */
 #define OPCUA_SHA1_LEN 20       /* Part 6 6.7.2.3: thumbprints are SHA-1 */
@@ -245,7 +247,6 @@ static const char *const wv_keys[OPCUA_MAX_WRITE_VALUES][4] = {
 	{ "values.0.node_id", "values.0.attribute_id", "values.0.type", "values.0.value" },
 	{ "values.1.node_id", "values.1.attribute_id", "values.1.type", "values.1.value" },
 	{ "values.2.node_id", "values.2.attribute_id", "values.2.type", "values.2.value" },
-	{ "values.3.node_id", "values.3.attribute_id", "values.3.type", "values.3.value" },
 };
 
 static int msg_type(const uint8_t *p)
@@ -849,7 +850,8 @@ static struct opcua_channel *chan_find(struct opcua_state *s, uint32_t id)
 }
 
 /* The channel with this id, created (security unknown) when first seen;
- * when every slot is taken the oldest-created one gives way. */
+ * when every slot is taken they give way in turn (pending requests and folds
+ * of the channel evicted then report the new channel's security). */
 static struct opcua_channel *chan_get(struct opcua_state *s, uint32_t id)
 {
 	struct opcua_channel *c = chan_find(s, id);
@@ -860,10 +862,8 @@ static struct opcua_channel *chan_get(struct opcua_state *s, uint32_t id)
 			c = &s->ch[i];
 			break;
 		}
-	if (!c) {
-		memmove(&s->ch[0], &s->ch[1], sizeof(s->ch[0]) * (OPCUA_CHANNELS - 1));
-		c = &s->ch[OPCUA_CHANNELS - 1];
-	}
+	if (!c)
+		c = &s->ch[s->ch_evict++ % OPCUA_CHANNELS];
 	memset(c, 0, sizeof(*c));
 	c->in_use = 1;
 	c->id = id;
@@ -1951,9 +1951,12 @@ static void dec_opn(struct opcua_state *s, struct dis_ctx *ctx, struct dis_event
 	}
 	if (!plain && pol != POL_NONE)
 		dis_ev_bool(ev, "encrypted", 1);
+	int have_mode = mode != MODE_UNKNOWN; /* the request's, already in the event */
 	if (pol == POL_NONE && mode == MODE_UNKNOWN)
 		mode = MODE_NONE;
 	if (chan_id == 0) {
+		if (!have_mode)
+			dis_ev_cstr(ev, "security_mode", mode_names[mode]);
 		/* a request to issue a channel: remembered for the response */
 		s->opn_policy = pol;
 		s->opn_mode = mode;
@@ -1977,6 +1980,8 @@ static void dec_opn(struct opcua_state *s, struct dis_ctx *ctx, struct dis_event
 	}
 	if (token)
 		c->token_id = token;
+	if (!have_mode) /* the channel's mode as far as it is known */
+		dis_ev_cstr(ev, "security_mode", mode_names[c->mode]);
 }
 
 /* Decodes the body of a HEL/ACK/ERR/RHE/OPN held in body (prefix of the

@@ -77,6 +77,7 @@ struct opcua_state {
 	 * direction (0: no limit known) */
 	uint32_t chunk_limit[2], msg_limit[2], chunks_limit[2];
 	uint8_t opn_policy, opn_mode, opn_pending; /* last OPN request */
+	uint8_t ch_evict; /* next channel slot to give way when all are taken */
 	struct opcua_channel ch[OPCUA_CHANNELS];
 	struct opcua_pending pend[OPCUA_PENDING];
 	struct opcua_copy copy[OPCUA_PEND_COPIES];

@@ -990,7 +990,8 @@ START_TEST(test_open_secure_channel_none)
 		ck_assert_uint_eq(ev->dir, i);
 		ck_assert_uint_eq(ev->flags, i ? DIS_EV_RESPONSE : 0);
 		ck_assert_uint_eq(ev->ts_us, TS0 + 3 + i);
-		ck_assert_uint_eq(ev->nfields, i ? 11 : 10);
+		ck_assert_uint_eq(ev->nfields, (i ? 12 : 10));
+		ck_ev_str(ev, "security_mode", "none"); /* asked for; the channel's */
 		ck_assert_uint_eq(ev_u(ev, "message_size"), i ? 135 : 132);
 		ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), i);
 		ck_assert_uint_eq(ev_u(ev, "request_handle"), 0);
@@ -1030,7 +1031,8 @@ START_TEST(test_open_secure_channel_basic256sha256)
 	const struct dis_event *ev = &u.ev[2];
 	ck_assert_str_eq(ev->action, "open_secure_channel");
 	ck_assert_uint_eq(ev->dir, 0);
-	ck_assert_uint_eq(ev->nfields, 9);
+	ck_assert_uint_eq(ev->nfields, 10);
+	ck_ev_str(ev, "security_mode", "unknown"); /* in the encrypted body */
 	ck_assert_uint_eq(ev_u(ev, "message_size"), 1463);
 	/* SHA-1 of the 850 certificate bytes (Python hashlib); this client
 	 * used the same certificate as the server, so the receiver
