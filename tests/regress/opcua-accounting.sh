@@ -3,7 +3,10 @@
 # and service counters of zonewatch's statistics record equal the counts in
 # pcaps/opcua/tshark-counts.tsv (tshark's, one per message; regenerate with
 # tests/regress/gen-opcua-groundtruth.sh, which needs tshark; this test
-# does not). The counters must not depend on --no-aggregate.
+# does not). The counters must not depend on --no-aggregate. And every
+# service request on the wire stands in exactly one event: a folded event
+# for its "requests", a matched or unanswered operation for 1 (a response
+# whose request was not seen stands for none).
 set -u
 : "${ZONEWATCH:?ZONEWATCH must name the zonewatch binary}"
 : "${srcdir:=.}"
@@ -17,6 +20,14 @@ while IFS='	' read -r cap rest; do
 		# shellcheck disable=SC2086
 		got=$("$ZONEWATCH" read -q --no-progress $agg --metrics --json - \
 			"$srcdir/pcaps/opcua/$cap" 2>/dev/null | awk -v cols="$cols" '
+		/"dataset":"zonewatch.opcua"/ && /"service":"/ {
+			if (match($0, /"requests":[0-9]+/)) {
+				m = substr($0, RSTART, RLENGTH); sub(/.*:/, "", m); evreq += m
+			} else if (/"matched":true/ || /"outcome":"unanswered"/) {
+				evreq++
+			}
+			next
+		}
 		/"kind":"metric"/ {
 			s = $0
 			sub(/.*"opcua":\{/, "", s)
@@ -40,6 +51,7 @@ while IFS='	' read -r cap rest; do
 					else if (t == "error") c["err"] += ops[k]
 				} else if (w[1] == "requests") {
 					c[w[2]] += ops[k]
+					wire += ops[k]
 				}
 			}
 			c["opn_policy_none"] = ops["open_secure_channel.policy_none"]
@@ -47,6 +59,7 @@ while IFS='	' read -r cap rest; do
 			c["service_fault"] = ops["responses.service_fault"]
 			m = split(cols, cn, "\t")
 			for (i = 1; i <= m; i++) printf "%s%d", (i > 1 ? "\t" : ""), c[cn[i]]
+			if (wire != evreq) printf "\t(requests on the wire %d, in events %d)", wire, evreq
 			printf "\n"
 		}')
 		if [ "$got" != "$rest" ]; then
