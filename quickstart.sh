@@ -35,7 +35,7 @@ cd "$top"
 
 # Build dependencies, by Debian 12 package name.
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
-libmaxminddb-dev libjson-c-dev libyaml-dev check"
+libmaxminddb-dev libjson-c-dev libyaml-dev libssl-dev check"
 # What only the tests need: a MaxMind database writer (the GeoIP test builds
 # its own small database).
 if [ "$mode" = test ]; then

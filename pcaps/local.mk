@@ -14,4 +14,7 @@ EXTRA_DIST += \
 	%reldir%/scan \
 	%reldir%/tools/scan \
 	%reldir%/tools/plant
-EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c
+EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c \
+	%reldir%/tools/opcua-gen/package.json %reldir%/tools/opcua-gen/package-lock.json \
+	%reldir%/tools/opcua-gen/gen.js %reldir%/tools/opcua-gen/record.sh \
+	%reldir%/tools/opcua-gen/none.ops.txt %reldir%/tools/opcua-gen/secure.ops.txt

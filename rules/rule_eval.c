@@ -705,6 +705,22 @@ static enum op_fail allow_op(const struct rule_policy *p, const struct rule_allo
 	unsigned fc = ev->fclass;
 	int is_mb = strcmp(proto, "modbus") == 0, is_ua = strcmp(proto, "opcua") == 0;
 	int is_s7 = !is_mb && !is_ua && (strcmp(proto, "cotp") == 0 || strncmp(proto, "s7", 2) == 0);
+	/* Session set-up, OPC UA discovery (GetEndpoints, FindServers) and the
+	 * message counts of encrypted channels come with the protocol. */
+	int implied = fc == DIS_FC_SESSION ||
+		      (is_ua && (strcmp(ev->action, "get_endpoints") == 0 ||
+				 strncmp(ev->action, "find_servers", 12) == 0 ||
+				 strcmp(ev->action, "message") == 0));
+	/* S7comm and S7comm-plus share the ISO transport flow; a rule that names
+	 * only one of them does not allow the other's operations. */
+	if (is_s7 && a->protos.n && !name_in(&a->protos, "cotp") &&
+	    !name_in(&a->protos, strcmp(proto, "s7comm_plus") == 0 ? "s7comm-plus" : "s7comm"))
+		return OP_FAIL_CLASS;
+	if (!implied && a->fclass_mask && !(a->fclass_mask >> fc & 1))
+		return OP_FAIL_CLASS;
+	/* an anonymous write is its own finding, whatever the channel */
+	if (is_ua && fc == DIS_FC_WRITE && ua_anonymous(ev) && a->ua_anon_write != 1)
+		return OP_FAIL_ANON;
 	if (is_ua && a->ua_min_mode) {
 		enum rule_secmode m = ua_mode_of(ev);
 		if (m != RULE_SM_UNSET && m < a->ua_min_mode)
@@ -713,15 +729,8 @@ static enum op_fail allow_op(const struct rule_policy *p, const struct rule_allo
 		if (a->ua_min_mode >= RULE_SM_SIGN && p->opcua_deprecated && ua_deprecated_policy(ev))
 			return OP_FAIL_SECMODE;
 	}
-	/* S7comm and S7comm-plus share the ISO transport flow; a rule that names
-	 * only one of them does not allow the other's operations. */
-	if (is_s7 && a->protos.n && !name_in(&a->protos, "cotp") &&
-	    !name_in(&a->protos, strcmp(proto, "s7comm_plus") == 0 ? "s7comm-plus" : "s7comm"))
-		return OP_FAIL_CLASS;
-	if (fc == DIS_FC_SESSION)
+	if (implied)
 		return OP_OK;
-	if (a->fclass_mask && !(a->fclass_mask >> fc & 1))
-		return OP_FAIL_CLASS;
 	if (is_mb) {
 		uint64_t u, lo, hi;
 		if (a->unit_ids.n && ev_uint(ev, "unit_id", &u) && !rule_ranges_has(&a->unit_ids, (uint32_t)u))
@@ -732,12 +741,8 @@ static enum op_fail allow_op(const struct rule_policy *p, const struct rule_allo
 	}
 	if (is_s7 && !s7_ok(a, ev))
 		return OP_FAIL_S7;
-	if (is_ua) {
-		if (a->ua_services.n && !name_in(&a->ua_services, ev->action))
-			return OP_FAIL_SERVICE;
-		if (fc == DIS_FC_WRITE && ua_anonymous(ev) && a->ua_anon_write != 1)
-			return OP_FAIL_ANON;
-	}
+	if (is_ua && a->ua_services.n && !name_in(&a->ua_services, ev->action))
+		return OP_FAIL_SERVICE;
 	if (a->window != RULE_NONE && (fc == DIS_FC_PROGRAM || fc == DIS_FC_CONTROL) &&
 	    !rule_window_contains(&p->windows[a->window], ts))
 		return OP_FAIL_WINDOW;
@@ -958,6 +963,7 @@ unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_fac
 		put(v->allowed, sizeof(v->allowed), "%s", why);
 	}
 	if (kind == RULE_OPCUA_SECURITY) {
+		v->key = "opcua_channel"; /* one alert per client, server and channel flow */
 		const struct dis_field *pf = rule_ev_field(ev, "security_policy");
 		char pol[48] = "unknown";
 		if (pf && pf->type == DIS_F_STR)

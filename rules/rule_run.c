@@ -1020,7 +1020,9 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 		alert_from(r, &v[i], &b.ff, f, ev, proto, &a);
 		if (ev->count > 1)
 			a.count = ev->count;
-		raise_alert(r, &a, f, ev->action, v[i].key);
+		/* a keyed verdict is about the flow (e.g. the OPC UA channel), not
+		 * the operation: deduplicated without the action */
+		raise_alert(r, &a, f, v[i].key ? NULL : ev->action, v[i].key);
 	}
 }
 

@@ -88,6 +88,7 @@ TESTS += \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
 	%reldir%/regress/s7comm-accounting.sh \
+	%reldir%/regress/opcua-accounting.sh \
 	%reldir%/regress/live.sh
 
 EXTRA_DIST += \
@@ -102,6 +103,8 @@ EXTRA_DIST += \
 	%reldir%/regress/make-mmdb.pl \
 	%reldir%/regress/s7comm-accounting.sh \
 	%reldir%/regress/s7comm-groundtruth.tsv \
+	%reldir%/regress/opcua-accounting.sh \
+	%reldir%/regress/gen-opcua-groundtruth.sh \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf

@@ -33,7 +33,7 @@
 
 #include "tests/unit/dis_fixture.h"
 #define UA_PIDX 2          /* registry order: mbtcp, tpkt, opcua */
-#define UA_PREFIX 8192     /* opcua.c OPCUA_PARSE_PREFIX: bytes of HEL/ACK/ERR/RHE/OPN read */
+#define UA_PREFIX 8192     /* opcua.c OPCUA_PARSE_PREFIX: bytes of a chunk read */
 
 /* Message types and chunk types in counter order. */
 enum { UA_HEL, UA_ACK, UA_ERR, UA_RHE, UA_OPN, UA_MSG, UA_CLO };
@@ -417,6 +417,198 @@ static const uint8_t http_get[] = { 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T',
 /* ---- fixture ---- */
 
 /* HEL from the client, ACK from the server: attached, confirmed. */
+/* ---- service messages from captures (issue #5) ---- */
+
+/* opcua/opcua-node-opcua-none.pcap frame 8 (service id 446) */
+static const uint8_t nop_opn_req[] = {
+	0x4f, 0x50, 0x4e, 0x46, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x2f, 0x00, 0x00, 0x00, 0x68, 0x74, 0x74, 0x70, 0x3a, 0x2f, 0x2f, 0x6f,
+	0x70, 0x63, 0x66, 0x6f, 0x75, 0x6e, 0x64, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x2e, 0x6f, 0x72, 0x67, 0x2f, 0x55, 0x41, 0x2f, 0x53, 0x65, 0x63, 0x75,
+	0x72, 0x69, 0x74, 0x79, 0x50, 0x6f, 0x6c, 0x69, 0x63, 0x79, 0x23, 0x4e,
+	0x6f, 0x6e, 0x65, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0xbe, 0x01, 0x00,
+	0x00, 0xe0, 0x78, 0x84, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x98, 0x3a, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xc0, 0x27, 0x09, 0x00,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 9 (service id 449) */
+static const uint8_t nop_opn_resp[] = {
+	0x4f, 0x50, 0x4e, 0x46, 0x87, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x2f, 0x00, 0x00, 0x00, 0x68, 0x74, 0x74, 0x70, 0x3a, 0x2f, 0x2f, 0x6f,
+	0x70, 0x63, 0x66, 0x6f, 0x75, 0x6e, 0x64, 0x61, 0x74, 0x69, 0x6f, 0x6e,
+	0x2e, 0x6f, 0x72, 0x67, 0x2f, 0x55, 0x41, 0x2f, 0x53, 0x65, 0x63, 0x75,
+	0x72, 0x69, 0x74, 0x79, 0x50, 0x6f, 0x6c, 0x69, 0x63, 0x79, 0x23, 0x4e,
+	0x6f, 0x6e, 0x65, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0xc1, 0x01, 0xa0,
+	0xbe, 0x88, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0xa0,
+	0xbe, 0x88, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0xc0, 0x27, 0x09, 0x00, 0xff,
+	0xff, 0xff, 0xff,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 14 (service id 467) */
+static const uint8_t nop_activate_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x7c, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xd3, 0x01, 0x05, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x5d,
+	0x0a, 0xb1, 0x1b, 0x9c, 0x22, 0xc0, 0x2e, 0x1c, 0x6f, 0x87, 0xfb, 0x8f,
+	0x32, 0x10, 0xc1, 0xe0, 0x3c, 0x8e, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x04,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x98,
+	0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x41, 0x01, 0x01, 0x0d, 0x00, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, 0x61,
+	0x6e, 0x6f, 0x6e, 0x79, 0x6d, 0x6f, 0x75, 0x73, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 16 (service id 470) */
+static const uint8_t nop_activate_resp[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x60, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xd6, 0x01, 0xa0, 0xd5, 0x99, 0x1c, 0x65, 0x7b, 0xdd, 0x01,
+	0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x9f, 0x3b, 0x11, 0x2a,
+	0x9f, 0x69, 0x22, 0xc0, 0xe2, 0x64, 0xc5, 0x1e, 0xb9, 0x20, 0x5f, 0x16,
+	0x40, 0xcf, 0xd6, 0x3e, 0x79, 0x60, 0xcd, 0x10, 0xdf, 0xdd, 0x82, 0x43,
+	0xa0, 0x3f, 0xa5, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 20 (service id 631) */
+static const uint8_t nop_read_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x7b, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x77, 0x02, 0x05, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x5d,
+	0x0a, 0xb1, 0x1b, 0x9c, 0x22, 0xc0, 0x2e, 0x1c, 0x6f, 0x87, 0xfb, 0x8f,
+	0x32, 0x10, 0xc1, 0x20, 0x0e, 0x9b, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x06,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x98,
+	0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x01,
+	0x00, 0x08, 0x00, 0x00, 0x00, 0x53, 0x65, 0x74, 0x70, 0x6f, 0x69, 0x6e,
+	0x74, 0x0d, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0xff,
+	0xff, 0xff, 0xff,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 21 (service id 634) */
+static const uint8_t nop_read_resp[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x5a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x7a, 0x02, 0x50, 0x83, 0x9b, 0x1c, 0x65, 0x7b, 0xdd, 0x01,
+	0x06, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3d, 0x0b, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x34, 0x40, 0x0b, 0x16, 0x47, 0x1c, 0x65, 0x7b,
+	0xdd, 0x01, 0xb8, 0x0b, 0x1b, 0x60, 0x9b, 0x1c, 0x65, 0x7b, 0xdd, 0x01,
+	0xe0, 0x15, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 22 (service id 673) */
+static const uint8_t nop_write_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x73, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xa1, 0x02, 0x05, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x5d,
+	0x0a, 0xb1, 0x1b, 0x9c, 0x22, 0xc0, 0x2e, 0x1c, 0x6f, 0x87, 0xfb, 0x8f,
+	0x32, 0x10, 0xc1, 0xe0, 0xe2, 0x9c, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x07,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x98,
+	0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x01,
+	0x00, 0x08, 0x00, 0x00, 0x00, 0x53, 0x65, 0x74, 0x70, 0x6f, 0x69, 0x6e,
+	0x74, 0x0d, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x01, 0x0b, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x40, 0x45, 0x40,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 23 (service id 676) */
+static const uint8_t nop_write_resp[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x40, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xa4, 0x02, 0x30, 0xa6, 0x9d, 0x1c, 0x65, 0x7b, 0xdd, 0x01,
+	0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 24 (service id 712) */
+static const uint8_t nop_call_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x83, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xc8, 0x02, 0x05, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x5d,
+	0x0a, 0xb1, 0x1b, 0x9c, 0x22, 0xc0, 0x2e, 0x1c, 0x6f, 0x87, 0xfb, 0x8f,
+	0x32, 0x10, 0xc1, 0x50, 0xf4, 0x9d, 0x1c, 0x65, 0x7b, 0xdd, 0x01, 0x08,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x98,
+	0x3a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x01,
+	0x00, 0x04, 0x00, 0x00, 0x00, 0x50, 0x75, 0x6d, 0x70, 0x03, 0x01, 0x00,
+	0x09, 0x00, 0x00, 0x00, 0x41, 0x64, 0x64, 0x4d, 0x65, 0x74, 0x68, 0x6f,
+	0x64, 0x02, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x40, 0x0b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x40,
+};
+
+/* opcua/opcua-node-opcua-none.pcap frame 25 (service id 715) */
+static const uint8_t nop_call_resp[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x5d, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xcb, 0x02, 0x90, 0x90, 0x9e, 0x1c, 0x65, 0x7b, 0xdd, 0x01,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x0b, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x14, 0x40, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* opcua/opcua-mainloop-read-write-call-browse.pcap frame 44 (service id 467) */
+static const uint8_t ml_activate_user_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0xa1, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xd3, 0x01, 0x04, 0x01, 0x00, 0x39, 0x12, 0x16, 0x15, 0x46,
+	0xf3, 0x6d, 0x34, 0xfe, 0xcf, 0xfc, 0xbf, 0xba, 0xcb, 0x4c, 0x14, 0xc0,
+	0xec, 0x1e, 0x4f, 0x2d, 0xd1, 0xd5, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xc0, 0x27, 0x09, 0x00, 0x00,
+	0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x44, 0x01, 0x01, 0x36,
+	0x00, 0x00, 0x00, 0x19, 0x00, 0x00, 0x00, 0x6f, 0x70, 0x65, 0x6e, 0x36,
+	0x32, 0x35, 0x34, 0x31, 0x2d, 0x75, 0x73, 0x65, 0x72, 0x6e, 0x61, 0x6d,
+	0x65, 0x2d, 0x70, 0x6f, 0x6c, 0x69, 0x63, 0x79, 0x05, 0x00, 0x00, 0x00,
+	0x75, 0x73, 0x65, 0x72, 0x31, 0x08, 0x00, 0x00, 0x00, 0x70, 0x61, 0x73,
+	0x73, 0x77, 0x6f, 0x72, 0x64, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff,
+};
+
+/* opcua/opcua-mainloop-read-write-call-browse.pcap frame 124 (service id 488) */
+static const uint8_t ml_add_nodes_req[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x00, 0x01, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x19, 0x00, 0x00, 0x00, 0x19, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xe8, 0x01, 0x04, 0x01, 0x00, 0x39, 0x12, 0x16, 0x15, 0x46,
+	0xf3, 0x6d, 0x34, 0xfe, 0xcf, 0xfc, 0xbf, 0xba, 0xcb, 0x4c, 0x14, 0xa4,
+	0x9b, 0xc2, 0x4f, 0x2d, 0xd1, 0xd5, 0x01, 0x1a, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x23, 0x00, 0x2d, 0x01, 0x01,
+	0x65, 0x2f, 0x01, 0x00, 0x0c, 0x00, 0x00, 0x00, 0x4e, 0x65, 0x77, 0x52,
+	0x65, 0x66, 0x65, 0x72, 0x65, 0x6e, 0x63, 0x65, 0x20, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x71, 0x01, 0x01, 0x89, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x03, 0x05, 0x00, 0x00, 0x00, 0x65, 0x6e, 0x2d, 0x55, 0x53, 0x0c,
+	0x00, 0x00, 0x00, 0x4e, 0x65, 0x77, 0x52, 0x65, 0x66, 0x65, 0x72, 0x65,
+	0x6e, 0x63, 0x65, 0x03, 0x05, 0x00, 0x00, 0x00, 0x65, 0x6e, 0x2d, 0x55,
+	0x53, 0x32, 0x00, 0x00, 0x00, 0x52, 0x65, 0x66, 0x65, 0x72, 0x65, 0x6e,
+	0x63, 0x65, 0x73, 0x20, 0x73, 0x6f, 0x6d, 0x65, 0x74, 0x68, 0x69, 0x6e,
+	0x67, 0x20, 0x74, 0x68, 0x61, 0x74, 0x20, 0x6d, 0x69, 0x67, 0x68, 0x74,
+	0x20, 0x6f, 0x72, 0x20, 0x6d, 0x69, 0x67, 0x68, 0x74, 0x20, 0x6e, 0x6f,
+	0x74, 0x20, 0x65, 0x78, 0x69, 0x73, 0x74, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x05, 0x00, 0x00, 0x00, 0x65, 0x6e,
+	0x2d, 0x55, 0x53, 0x13, 0x00, 0x00, 0x00, 0x49, 0x73, 0x4e, 0x65, 0x77,
+	0x6c, 0x79, 0x52, 0x65, 0x66, 0x65, 0x72, 0x65, 0x6e, 0x63, 0x65, 0x64,
+	0x42, 0x79, 0x00, 0x00,
+};
+
+/* opcua/opcua-mainloop-read-write-call-browse.pcap frame 126 (service id 491) */
+static const uint8_t ml_add_nodes_resp[] = {
+	0x4d, 0x53, 0x47, 0x46, 0x42, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+	0x04, 0x00, 0x00, 0x00, 0x19, 0x00, 0x00, 0x00, 0x19, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0xeb, 0x01, 0x46, 0xd8, 0xca, 0x4f, 0x2d, 0xd1, 0xd5, 0x01,
+	0x1a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+	0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x5e, 0x80,
+	0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+};
+
 static void handshake(struct dis_fixture *u)
 {
 	feed(u, 0, hel, sizeof(hel), TS0);
@@ -579,7 +771,13 @@ START_TEST(test_registry_and_counter_names)
 	ck_assert_int_eq(dis_proto_index(&opcua_proto), UA_PIDX);
 	ck_assert_uint_eq(opcua_proto.tcp_port, 4840);
 	ck_assert_uint_eq(opcua_proto.max_pdu, UA_PREFIX);
-	ck_assert_uint_eq(opcua_proto.n_counters, 2 * OPCUA_COUNTERS_PER_DIR);
+	ck_assert_uint_gt(opcua_proto.n_counters, 2 * OPCUA_COUNTERS_PER_DIR);
+	/* after the chunk counters: requests, then responses, by service */
+	ck_assert_int_eq(opcua_proto.counter_name(2 * OPCUA_COUNTERS_PER_DIR, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "requests.find_servers");
+	ck_assert_int_eq(opcua_proto.counter_name(opcua_proto.n_counters - 1, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "open_secure_channel.policy_secured");
+	ck_assert_int_eq(opcua_proto.counter_name(opcua_proto.n_counters, buf, sizeof(buf)), -1);
 	ck_assert_int_eq(opcua_proto.counter_name(UA_C(0, UA_HEL, UA_F), buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, "from_client.hello.final");
 	ck_assert_int_eq(opcua_proto.counter_name(UA_C(1, UA_MSG, UA_C), buf, sizeof(buf)), 0);
@@ -724,9 +922,10 @@ START_TEST(test_error)
 	ck_assert_uint_eq(ev->dir, 1);
 	ck_assert_uint_eq(ev->flags, DIS_EV_RESPONSE);
 	ck_assert_uint_eq(ev->ts_us, TS0 + 5);
-	ck_assert_uint_eq(ev->nfields, 3);
+	ck_assert_uint_eq(ev->nfields, 4);
 	ck_assert_uint_eq(ev_u(ev, "message_size"), 36);
 	ck_assert_uint_eq(ev_u(ev, "status_code"), 0x80830000u);
+	ck_ev_str(ev, "status", "BadTcpEndpointUrlInvalid");
 	ck_ev_str(ev, "reason", "invalid endpoint url");
 	ck_assert_uint_eq(u.f.dis_confirmed, 1);
 	ck_assert_uint_eq(ctr(&u, 1, UA_ERR, UA_F), 1);
@@ -791,9 +990,23 @@ START_TEST(test_open_secure_channel_none)
 		ck_assert_uint_eq(ev->dir, i);
 		ck_assert_uint_eq(ev->flags, i ? DIS_EV_RESPONSE : 0);
 		ck_assert_uint_eq(ev->ts_us, TS0 + 3 + i);
-		ck_assert_uint_eq(ev->nfields, 6);
+		ck_assert_uint_eq(ev->nfields, (i ? 12 : 10));
+		ck_ev_str(ev, "security_mode", "none"); /* asked for; the channel's */
 		ck_assert_uint_eq(ev_u(ev, "message_size"), i ? 135 : 132);
 		ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), i);
+		ck_assert_uint_eq(ev_u(ev, "request_handle"), 0);
+		if (i == 0) {
+			/* OpenSecureChannelRequest body (Part 4 5.5.2) */
+			ck_ev_str(ev, "request_type", "issue");
+			ck_ev_str(ev, "security_mode", "none");
+			ck_assert_uint_eq(ev_u(ev, "requested_lifetime_ms"), 600000);
+		} else {
+			ck_assert_uint_eq(ev_u(ev, "service_result"), 0);
+			ck_ev_str(ev, "status", "Good");
+			ck_assert_uint_eq(ev_u(ev, "token_id"), 1);
+			ck_assert_uint_eq(ev_u(ev, "revised_lifetime_ms"), 600000);
+		}
+		ck_assert_ptr_null(ev_field(ev, "encrypted"));
 		ck_ev_str(ev, "security_policy_uri",
 			  "http://opcfoundation.org/UA/SecurityPolicy#None");
 		ck_ev_str(ev, "security_policy", "None");
@@ -818,8 +1031,16 @@ START_TEST(test_open_secure_channel_basic256sha256)
 	const struct dis_event *ev = &u.ev[2];
 	ck_assert_str_eq(ev->action, "open_secure_channel");
 	ck_assert_uint_eq(ev->dir, 0);
-	ck_assert_uint_eq(ev->nfields, 6);
+	ck_assert_uint_eq(ev->nfields, 10);
+	ck_ev_str(ev, "security_mode", "unknown"); /* in the encrypted body */
 	ck_assert_uint_eq(ev_u(ev, "message_size"), 1463);
+	/* SHA-1 of the 850 certificate bytes (Python hashlib); this client
+	 * used the same certificate as the server, so the receiver
+	 * thumbprint on the wire is the same value */
+	ck_ev_str(ev, "sender_certificate_thumbprint", "0ed5b7401ee530174075f027973d1d466416a866");
+	ck_ev_str(ev, "receiver_thumbprint", "0ed5b7401ee530174075f027973d1d466416a866");
+	ck_assert_int_eq(ev_b(ev, "encrypted"), 1);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].counters[opcua_proto.n_counters - 1], 1);
 	ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), 0);
 	ck_ev_str(ev, "security_policy_uri",
 		  "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256");
@@ -898,7 +1119,10 @@ START_TEST(test_close_secure_channel)
 }
 END_TEST
 
-/* MSG chunks F, C and A are counted by type and never emitted. */
+/* MSG chunks F, C and A are counted by type; a final chunk completes a
+ * message, whose service is decoded: the GetEndpoints pair is one event,
+ * the C chunks with request id 2 are aborted by the A chunk, and the
+ * CreateSession request waits for its response. */
 START_TEST(test_msg_chunks_counted)
 {
 	struct dis_fixture u;
@@ -917,9 +1141,10 @@ START_TEST(test_msg_chunks_counted)
 	feed(&u, 0, msg_req2, sizeof(msg_req2), TS0);
 	msg_with_chunk(m, 'C');
 	feed(&u, 1, m, sizeof(m), TS0);
-	ck_assert_uint_eq(u.n_ev, 4); /* HEL, ACK, two OPN: no MSG */
-	for (unsigned i = 0; i < u.n_ev; i++)
-		ck_assert_str_ne(u.ev[i].action, "message");
+	ck_assert_uint_eq(u.n_ev, 5); /* HEL, ACK, two OPN, GetEndpoints */
+	ck_assert_str_eq(u.ev[4].action, "get_endpoints");
+	ck_assert_uint_eq(ev_u(&u.ev[4], "request_handle"), 1);
+	ck_ev_str(&u.ev[4], "outcome", "good");
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_C), 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_A), 1);
@@ -1004,12 +1229,17 @@ static void conv_whole(int with_counters, char *out, size_t cap)
 	for (size_t i = 0; i < CONV1_N; i++)
 		feed(&u, 1, conv1[i], conv1_len[i], TS0);
 	dis_flow_end(&u.rt, &u.f, TS0);
-	ck_assert_uint_eq(u.n_ev, 5); /* HEL, OPN; ACK, OPN, ERR */
+	/* HEL, OPN; ACK, OPN, GetEndpoints pair, ERR; at flow end the
+	 * CreateSession request, unanswered */
+	ck_assert_uint_eq(u.n_ev, 7);
 	ck_assert_str_eq(u.ev[0].action, "hello");
 	ck_assert_str_eq(u.ev[1].action, "open_secure_channel");
 	ck_assert_str_eq(u.ev[2].action, "acknowledge");
 	ck_assert_str_eq(u.ev[3].action, "open_secure_channel");
-	ck_assert_str_eq(u.ev[4].action, "error");
+	ck_assert_str_eq(u.ev[4].action, "get_endpoints");
+	ck_assert_str_eq(u.ev[5].action, "error");
+	ck_assert_str_eq(u.ev[6].action, "create_session");
+	ck_ev_str(&u.ev[6], "outcome", "unanswered");
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_C), 1);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_A), 1);
@@ -1209,11 +1439,14 @@ START_TEST(test_large_msg_skipped)
 	ck_assert_uint_le(u.rt.st.buf_bytes_max, base > UA_PREFIX ? base : UA_PREFIX);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_CLO, UA_F), 1);
-	ck_assert_uint_eq(u.n_ev, 3);
-	ck_assert_str_eq(u.ev[2].action, "close_secure_channel");
+	/* HEL, ACK, the 200 KB chunk above the negotiated 131072-byte
+	 * receive buffer, CLO (the two requests wait for responses) */
+	ck_assert_uint_eq(u.n_ev, 4);
+	ck_assert_str_eq(u.ev[2].action, "opcua_chunk_exceeds_buffer_size");
+	ck_assert_str_eq(u.ev[3].action, "close_secure_channel");
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].oversize, 0);
-	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].bytes, sizeof(hel) + sizeof(ack) + n);
 	fx_done(&u);
 }
@@ -1223,8 +1456,8 @@ END_TEST
 START_TEST(test_msg_at_size_cap)
 {
 	struct dis_fixture u;
-	uint8_t m[sizeof(msg_req1)];
-	memcpy(m, msg_req1, sizeof(m));
+	static uint8_t m[UA_PREFIX]; /* the decoded prefix: the request, zero-padded */
+	memcpy(m, msg_req1, sizeof(msg_req1));
 	m[4] = m[5] = m[6] = 0;
 	m[7] = 1; /* 16 MiB */
 	fx_init(&u, 4840);
@@ -1232,7 +1465,9 @@ START_TEST(test_msg_at_size_cap)
 	feed(&u, 0, m, sizeof(m), TS0);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
 	dis_stream_gap(&u.rt, &u.f, 0, (uint32_t)((16u << 20) - sizeof(m)), TS0 + 1);
-	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
+	/* above the 131072-byte receive buffer the ACK negotiated */
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 1);
+	ck_assert_str_eq(u.ev[u.n_ev - 1].action, "opcua_chunk_exceeds_buffer_size");
 	feed(&u, 0, msg_req2, sizeof(msg_req2), TS0 + 2);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
@@ -1281,7 +1516,17 @@ START_TEST(test_midstream_msg)
 	ck_assert_ptr_nonnull(u.f.dis);
 	feed(&u, 0, msg_req1, sizeof(msg_req1), TS0 + 1);
 	ck_assert_uint_eq(u.f.dis_confirmed, 1);
-	ck_assert_uint_eq(u.n_ev, 0);
+	/* the server's message decodes although its channel was never
+	 * opened in the capture: security unknown */
+	ck_assert_uint_eq(u.n_ev, 1);
+	const struct dis_event *ev = &u.ev[0];
+	ck_assert_str_eq(ev->action, "get_endpoints");
+	ck_assert_uint_eq(ev->dir, 1);
+	ck_assert_uint_eq(ev->flags, DIS_EV_RESPONSE);
+	ck_assert_int_eq(ev_b(ev, "matched"), 0);
+	ck_ev_str(ev, "security_mode", "unknown");
+	ck_ev_str(ev, "security_policy", "unknown");
+	ck_ev_str(ev, "outcome", "good");
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 1);
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
 	fx_done(&u);
@@ -1303,13 +1548,14 @@ START_TEST(test_bad_header_after_confirmation)
 	handshake(&u);
 	for (unsigned i = 0; i < 5; i++) {
 		int dir = (int)(i & 1);
+		unsigned n0 = u.n_ev;
 		feed(&u, dir, bads[i], bad_lens[i], TS0 + 10 + i);
 		ck_assert_ptr_nonnull(u.f.dis);
 		ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, i + 1);
 		ck_assert_uint_eq(u.rt.proto[UA_PIDX].rejected, 0);
 		ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, i + 1);
-		ck_assert_uint_eq(u.n_ev, 3 + i);
-		const struct dis_event *ev = &u.ev[2 + i];
+		ck_assert_uint_eq(u.n_ev, n0 + 1);
+		const struct dis_event *ev = &u.ev[n0];
 		ck_assert_ptr_eq(ev->proto, &opcua_proto);
 		ck_assert_str_eq(ev->action, "opcua_bad_header");
 		ck_assert_uint_eq(ev->flags & DIS_EV_ANOMALY, DIS_EV_ANOMALY);
@@ -1325,7 +1571,19 @@ START_TEST(test_bad_header_after_confirmation)
 	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 3);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 2);
 	ck_assert_uint_eq(ctr_total(&u), 2 + 5); /* bad headers are not counted by type */
-	ck_assert_uint_eq(u.n_ev, 7);
+	/* the good chunks are GetEndpoints requests and responses (handle 1):
+	 * two pairs and one response without a request */
+	unsigned anomalies = 0, pairs = 0, unmatched = 0;
+	for (unsigned i = 0; i < u.n_ev; i++) {
+		if (u.ev[i].flags & DIS_EV_ANOMALY)
+			anomalies++;
+		else if (strcmp(u.ev[i].action, "get_endpoints") == 0)
+			ev_b(&u.ev[i], "matched") ? pairs++ : unmatched++;
+	}
+	ck_assert_uint_eq(anomalies, 5);
+	ck_assert_uint_eq(pairs, 2);
+	ck_assert_uint_eq(unmatched, 0);
+	ck_assert_uint_eq(u.n_ev, 2 + 5 + 2);
 	fx_done(&u);
 }
 END_TEST
@@ -1397,37 +1655,46 @@ END_TEST
 
 /* ---- gaps ---- */
 
-/* A gap inside a skipped MSG body only shortens the skip. */
+/* A gap inside the skipped part of a MSG (past the decoded prefix) only
+ * shortens the skip. The MSG is the real GetEndpoints response with its size
+ * raised past the prefix and the tail zero-padded. */
 START_TEST(test_gap_in_skipped_body)
 {
 	struct dis_fixture u;
+	size_t size = UA_PREFIX + 2000;
+	uint8_t *m = calloc(1, size);
+	ck_assert_ptr_nonnull(m);
+	memcpy(m, msg_resp1, sizeof(msg_resp1));
+	m[4] = (uint8_t)size;
+	m[5] = (uint8_t)(size >> 8);
 	fx_init(&u, 4840);
 	handshake(&u);
-	feed(&u, 1, msg_resp1, 100, TS0 + 1); /* header + 92 body bytes */
+	feed(&u, 1, m, UA_PREFIX + 100, TS0 + 1);
 	dis_stream_gap(&u.rt, &u.f, 1, 300, TS0 + 2);
-	feed(&u, 1, msg_resp1 + 400, sizeof(msg_resp1) - 400, TS0 + 3);
+	feed(&u, 1, m + UA_PREFIX + 400, size - UA_PREFIX - 400, TS0 + 3);
 	feed(&u, 1, msg_resp1, sizeof(msg_resp1), TS0 + 4);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].gaps, 1);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 2);
 	/* a gap that ends exactly at the end of the chunk */
-	feed(&u, 1, msg_resp1, 100, TS0 + 5);
-	dis_stream_gap(&u.rt, &u.f, 1, (uint32_t)sizeof(msg_resp1) - 100, TS0 + 6);
+	feed(&u, 1, m, UA_PREFIX + 100, TS0 + 5);
+	dis_stream_gap(&u.rt, &u.f, 1, (uint32_t)(size - UA_PREFIX - 100), TS0 + 6);
 	feed(&u, 1, msg_resp1, sizeof(msg_resp1), TS0 + 7);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 4);
 	/* a gap past the end of the chunk, into the next header */
-	feed(&u, 1, msg_resp1, 100, TS0 + 8);
-	dis_stream_gap(&u.rt, &u.f, 1, (uint32_t)sizeof(msg_resp1) - 100 + 4, TS0 + 9);
+	feed(&u, 1, m, UA_PREFIX + 100, TS0 + 8);
+	dis_stream_gap(&u.rt, &u.f, 1, (uint32_t)(size - UA_PREFIX - 100 + 4), TS0 + 9);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 1);
-	ck_assert_uint_eq(u.n_ev, 3);
-	ck_assert_str_eq(u.ev[2].action, "stream_gap");
-	ck_assert_uint_eq(u.ev[2].flags & DIS_EV_ANOMALY, DIS_EV_ANOMALY);
-	ck_assert_uint_eq(u.ev[2].dir, 1);
+	const struct dis_event *ev = &u.ev[u.n_ev - 1];
+	ck_assert_str_eq(ev->action, "stream_gap");
+	ck_assert_uint_eq(ev->flags & DIS_EV_ANOMALY, DIS_EV_ANOMALY);
+	ck_assert_uint_eq(ev->dir, 1);
 	feed(&u, 1, msg_resp1, sizeof(msg_resp1), TS0 + 10);
 	ck_assert_uint_eq(ctr(&u, 1, UA_MSG, UA_F), 6);
 	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
+	free(m);
 	fx_done(&u);
 }
 END_TEST
@@ -1669,6 +1936,469 @@ START_TEST(test_regress_counted_before_complete)
 }
 END_TEST
 
+/* ---- services (issue #5) ---- */
+
+/* ServiceFault (Part 4 7.30) answering nop_write_req (channel 1, token 1,
+ * request id 7, request handle 7) with BadUserAccessDenied; by hand. */
+static const uint8_t fault_write[] = {
+	'M', 'S', 'G', 'F', 0x34, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, /* channel 1 */
+	0x01, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, /* token, seq, req */
+	0x01, 0x00, 0x8d, 0x01,                         /* ServiceFault_Encoding_DefaultBinary */
+	0, 0, 0, 0, 0, 0, 0, 0,                         /* timestamp */
+	0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0x80, /* handle 7, BadUserAccessDenied */
+	0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, /* no diagnostics, null table, no header */
+};
+
+static const struct dis_event *find_ev(const struct dis_fixture *u, const char *action)
+{
+	for (unsigned i = 0; i < u->n_ev; i++)
+		if (strcmp(u->ev[i].action, action) == 0)
+			return &u->ev[i];
+	ck_abort_msg("no event %s", action);
+	return NULL;
+}
+
+static unsigned count_ev(const struct dis_fixture *u, const char *action)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < u->n_ev; i++)
+		n += strcmp(u->ev[i].action, action) == 0;
+	return n;
+}
+
+/* HEL, ACK and the node-opcua OPN pair: channel 1, token 1, policy None. */
+static void open_none(struct dis_fixture *u)
+{
+	handshake(u);
+	feed(u, 0, nop_opn_req, sizeof(nop_opn_req), TS0 + 2);
+	feed(u, 1, nop_opn_resp, sizeof(nop_opn_resp), TS0 + 3);
+	ck_assert_uint_eq(u->n_ev, 4);
+}
+
+/* A Write and a Call over security None after an anonymous
+ * ActivateSession: one event each, with outcome and security context. */
+START_TEST(test_service_write_call)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, nop_activate_req, sizeof(nop_activate_req), TS0 + 4);
+	feed(&u, 1, nop_activate_resp, sizeof(nop_activate_resp), TS0 + 5);
+	feed(&u, 0, nop_write_req, sizeof(nop_write_req), TS0 + 6);
+	feed(&u, 1, nop_write_resp, sizeof(nop_write_resp), TS0 + 7);
+	feed(&u, 0, nop_call_req, sizeof(nop_call_req), TS0 + 8);
+	feed(&u, 1, nop_call_resp, sizeof(nop_call_resp), TS0 + 9);
+	ck_assert_uint_eq(u.n_ev, 7);
+	const struct dis_event *ev = &u.ev[4];
+	ck_assert_str_eq(ev->action, "activate_session");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_SESSION);
+	ck_ev_str(ev, "identity_token", "anonymous");
+	ck_ev_str(ev, "outcome", "good");
+
+	ev = &u.ev[5];
+	ck_assert_str_eq(ev->action, "write");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_WRITE);
+	ck_assert_uint_eq(ev->dir, 0);
+	ck_assert_uint_eq(ev->flags, 0);
+	ck_assert_uint_eq(ev->ts_us, TS0 + 6); /* the request's time */
+	ck_assert_uint_eq(ev_u(ev, "request_handle"), 7);
+	ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), 1);
+	ck_ev_str(ev, "security_mode", "none");
+	ck_ev_str(ev, "security_policy", "None");
+	ck_ev_str(ev, "identity_token", "anonymous");
+	ck_assert_uint_eq(ev_u(ev, "node_count"), 1);
+	ck_ev_str(ev, "values.0.node_id", "ns=1;s=Setpoint");
+	ck_assert_uint_eq(ev_u(ev, "values.0.attribute_id"), 13);
+	ck_ev_str(ev, "values.0.type", "double");
+	ck_ev_str(ev, "values.0.value", "42.5");
+	ck_assert_uint_eq(ev_u(ev, "service_result"), 0);
+	ck_ev_str(ev, "status", "Good");
+	ck_assert_uint_eq(ev_u(ev, "response.results"), 1);
+	ck_assert_uint_eq(ev_u(ev, "response.results_bad"), 0);
+	ck_ev_str(ev, "outcome", "good");
+	ck_assert_int_eq(ev_b(ev, "matched"), 1);
+	ck_assert_uint_eq(ev_u(ev, "response_time_us"), 1);
+
+	ev = &u.ev[6];
+	ck_assert_str_eq(ev->action, "call");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_CONTROL);
+	ck_assert_uint_eq(ev_u(ev, "method_count"), 1);
+	ck_ev_str(ev, "object_id", "ns=1;s=Pump");
+	ck_ev_str(ev, "method_id", "ns=1;s=AddMethod");
+	ck_assert_uint_eq(ev_u(ev, "argument_count"), 2);
+	ck_assert_uint_eq(ev_u(ev, "response.output_argument_count"), 1);
+	ck_ev_str(ev, "outcome", "good");
+	/* counters by service */
+	char name[96];
+	unsigned found = 0;
+	for (unsigned i = 2 * OPCUA_COUNTERS_PER_DIR; i < opcua_proto.n_counters; i++) {
+		if (!u.rt.proto[UA_PIDX].counters[i])
+			continue;
+		ck_assert_int_eq(opcua_proto.counter_name(i, name, sizeof(name)), 0);
+		if (strcmp(name, "requests.write") == 0 || strcmp(name, "responses.call") == 0)
+			found++;
+	}
+	ck_assert_uint_eq(found, 2);
+	fx_done(&u);
+}
+END_TEST
+
+/* A ServiceFault answers the Write: the write's event, outcome bad. */
+START_TEST(test_service_fault)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, nop_write_req, sizeof(nop_write_req), TS0 + 6);
+	feed(&u, 1, fault_write, sizeof(fault_write), TS0 + 7);
+	ck_assert_uint_eq(u.n_ev, 5);
+	const struct dis_event *ev = &u.ev[4];
+	ck_assert_str_eq(ev->action, "write");
+	ck_ev_str(&u.ev[4], "values.0.value", "42.5");
+	ck_assert_uint_eq(ev_u(ev, "service_result"), 0x801f0000u);
+	ck_ev_str(ev, "status", "BadUserAccessDenied");
+	ck_assert_int_eq(ev_b(ev, "service_fault"), 1);
+	ck_ev_str(ev, "outcome", "bad");
+	fx_done(&u);
+}
+END_TEST
+
+/* Reads fold per flow (one event at flow end) unless --no-aggregate. */
+START_TEST(test_service_read_folded)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	u.rt.aggregate = _i;
+	open_none(&u);
+	for (unsigned k = 0; k < 3; k++) {
+		feed(&u, 0, nop_read_req, sizeof(nop_read_req), TS0 + 10 + 2 * k);
+		feed(&u, 1, nop_read_resp, sizeof(nop_read_resp), TS0 + 11 + 2 * k);
+	}
+	ck_assert_uint_eq(u.n_ev, _i ? 4 : 7);
+	dis_flow_end(&u.rt, &u.f, TS0 + 20);
+	ck_assert_uint_eq(count_ev(&u, "read"), _i ? 1 : 3);
+	const struct dis_event *ev = find_ev(&u, "read");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_READ);
+	if (_i) {
+		ck_assert_uint_eq(ev->count, 3);
+		ck_assert_uint_eq(ev_u(ev, "requests"), 3);
+		ck_assert_uint_eq(ev_u(ev, "responses"), 3);
+		ck_assert_uint_eq(ev_u(ev, "first_seen_us"), TS0 + 10);
+		ck_assert_uint_eq(ev_u(ev, "last_seen_us"), TS0 + 15);
+	} else {
+		ck_assert_uint_eq(ev->count, 1);
+		ck_ev_str(ev, "node_id", "ns=1;s=Setpoint");
+		ck_assert_uint_eq(ev_u(ev, "item_count"), 1);
+		ck_assert_uint_eq(ev_u(ev, "response.results"), 1);
+		ck_ev_str(ev, "outcome", "good");
+	}
+	fx_done(&u);
+}
+END_TEST
+
+/* A capture picked up mid-session: a user-name ActivateSession and an
+ * AddNodes on a channel never opened in the capture (open62541). */
+START_TEST(test_service_midstream_user_add_nodes)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	feed(&u, 0, ml_activate_user_req, sizeof(ml_activate_user_req), TS0);
+	ck_assert_ptr_nonnull(u.f.dis);
+	feed(&u, 0, ml_add_nodes_req, sizeof(ml_add_nodes_req), TS0 + 1);
+	feed(&u, 1, ml_add_nodes_resp, sizeof(ml_add_nodes_resp), TS0 + 2);
+	ck_assert_uint_eq(u.n_ev, 1);
+	const struct dis_event *ev = &u.ev[0];
+	ck_assert_str_eq(ev->action, "add_nodes");
+	ck_assert_uint_eq(ev->fclass, DIS_FC_PROGRAM);
+	ck_ev_str(ev, "security_mode", "unknown");
+	ck_ev_str(ev, "security_policy", "unknown");
+	ck_ev_str(ev, "identity_token", "user_name");
+	ck_ev_str(ev, "user_name", "user1");
+	ck_ev_str(ev, "parent_node_id", "i=35");
+	ck_ev_str(ev, "browse_name", "NewReference");
+	ck_assert_uint_eq(ev_u(ev, "response.results_bad"), 1);
+	ck_ev_str(ev, "outcome", "bad");
+	dis_flow_end(&u.rt, &u.f, TS0 + 3);
+	ck_assert_uint_eq(u.n_ev, 2);
+	ck_assert_str_eq(u.ev[1].action, "activate_session");
+	ck_ev_str(&u.ev[1], "outcome", "unanswered");
+	ck_ev_str(&u.ev[1], "identity_policy_id", "open62541-username-policy");
+	fx_done(&u);
+}
+END_TEST
+
+/* Splits msg (a single F chunk) into a C chunk carrying k body bytes and an
+ * F chunk with the rest, both with the sequence header (next sequence
+ * number for F). out must hold sizeof msg + 24. Returns the total length. */
+static size_t split_msg(const uint8_t *msg, size_t n, size_t k, uint8_t *out)
+{
+	const size_t hdr = 24; /* header, channel, token, sequence number, request id */
+	size_t body = n - hdr;
+	ck_assert_uint_lt(k, body);
+	size_t c = hdr + k, f = hdr + body - k;
+	memcpy(out, msg, hdr);
+	out[3] = 'C';
+	out[4] = (uint8_t)c;
+	out[5] = (uint8_t)(c >> 8);
+	out[6] = out[7] = 0;
+	memcpy(out + hdr, msg + hdr, k);
+	memcpy(out + c, msg, hdr);
+	out[c + 4] = (uint8_t)f;
+	out[c + 5] = (uint8_t)(f >> 8);
+	out[c + 6] = out[c + 7] = 0;
+	out[c + 16]++; /* sequence number */
+	memcpy(out + c + hdr, msg + hdr + k, body - k);
+	return c + f;
+}
+
+/* The Write request cut into C + F at every body offset: the same event. */
+START_TEST(test_chunk_reassembly)
+{
+	struct dis_fixture u;
+	uint8_t two[sizeof(nop_write_req) + 24];
+	size_t n = split_msg(nop_write_req, sizeof(nop_write_req), (size_t)_i, two);
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, two, n, TS0 + 6);
+	feed(&u, 1, nop_write_resp, sizeof(nop_write_resp), TS0 + 7);
+	ck_assert_uint_eq(u.n_ev, 5);
+	const struct dis_event *ev = &u.ev[4];
+	ck_assert_str_eq(ev->action, "write");
+	ck_ev_str(ev, "values.0.node_id", "ns=1;s=Setpoint");
+	ck_ev_str(ev, "values.0.value", "42.5");
+	ck_ev_str(ev, "outcome", "good");
+	ck_assert_ptr_null(ev_field(ev, "request_truncated"));
+	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_C), 1);
+	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_F), 1);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 0);
+	fx_done(&u);
+}
+END_TEST
+
+/* C then A: the message is dropped and counted; the next one decodes. */
+START_TEST(test_chunk_abort)
+{
+	struct dis_fixture u;
+	uint8_t two[sizeof(nop_write_req) + 24];
+	size_t n = split_msg(nop_write_req, sizeof(nop_write_req), 40, two);
+	size_t c = two[4] | (size_t)two[5] << 8;
+	(void)n;
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, two, c, TS0 + 6);
+	uint8_t a[24 + 4];
+	memcpy(a, two, 24);
+	a[3] = 'A';
+	a[4] = sizeof(a);
+	a[5] = 0;
+	memcpy(a + 24, "\x00\x00\x1f\x80", 4); /* abort chunk body: a status code */
+	feed(&u, 0, a, sizeof(a), TS0 + 7);
+	feed(&u, 0, nop_write_req, sizeof(nop_write_req), TS0 + 8);
+	feed(&u, 1, nop_write_resp, sizeof(nop_write_resp), TS0 + 9);
+	ck_assert_uint_eq(u.n_ev, 5);
+	ck_assert_str_eq(u.ev[4].action, "write");
+	ck_assert_uint_eq(u.ev[4].ts_us, TS0 + 8);
+	ck_assert_uint_eq(ctr(&u, 0, UA_MSG, UA_A), 1);
+	fx_done(&u);
+}
+END_TEST
+
+/* More chunks than the negotiated MaxChunkCount: counted, one anomaly. */
+START_TEST(test_chunk_count_over_limit)
+{
+	struct dis_fixture u;
+	uint8_t ack1[sizeof(ack)];
+	uint8_t two[sizeof(nop_write_req) + 24];
+	size_t n = split_msg(nop_write_req, sizeof(nop_write_req), 40, two);
+	memcpy(ack1, ack, sizeof(ack));
+	ack1[24] = 1; /* MaxChunkCount 1 */
+	ack1[25] = ack1[26] = ack1[27] = 0;
+	fx_init(&u, 4840);
+	feed(&u, 0, hel, sizeof(hel), TS0);
+	feed(&u, 1, ack1, sizeof(ack1), TS0 + 1);
+	feed(&u, 0, nop_opn_req, sizeof(nop_opn_req), TS0 + 2);
+	feed(&u, 1, nop_opn_resp, sizeof(nop_opn_resp), TS0 + 3);
+	feed(&u, 0, two, n, TS0 + 6);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].anomalies, 1);
+	ck_assert_str_eq(u.ev[4].action, "opcua_message_exceeds_negotiated_size");
+	fx_done(&u);
+}
+END_TEST
+
+/* Every prefix of a Write request: no service event, nothing malformed. */
+START_TEST(test_truncation_loop_write)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, nop_write_req, (size_t)_i, TS0 + 6);
+	ck_assert_uint_eq(u.n_ev, 4);
+	dis_flow_end(&u.rt, &u.f, TS0 + 7);
+	ck_assert_uint_eq(u.n_ev, 4);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
+	fx_done(&u);
+}
+END_TEST
+
+/* Whole messages, byte at a time and two per chunk: the same events. */
+static const uint8_t *const svc0[] = { hel, nop_opn_req, nop_activate_req, nop_write_req,
+				       nop_read_req, nop_call_req };
+static const size_t svc0_len[] = { sizeof(hel), sizeof(nop_opn_req), sizeof(nop_activate_req),
+				   sizeof(nop_write_req), sizeof(nop_read_req),
+				   sizeof(nop_call_req) };
+static const uint8_t *const svc1[] = { ack, nop_opn_resp, nop_activate_resp, nop_write_resp,
+				       nop_read_resp, nop_call_resp };
+static const size_t svc1_len[] = { sizeof(ack), sizeof(nop_opn_resp), sizeof(nop_activate_resp),
+				   sizeof(nop_write_resp), sizeof(nop_read_resp),
+				   sizeof(nop_call_resp) };
+
+/* mode 0: whole messages; 1: byte at a time; 2: the service requests two
+ * per chunk, then their two responses (the handshake as whole messages,
+ * so the events come in the same order) */
+static void svc_conv(int mode, char *out, size_t cap)
+{
+	struct dis_fixture u;
+	fx_init(&u, 4840);
+	for (size_t i = 0; i < 6; i++) {
+		if (mode == 2 && i >= 2 && i % 2 == 0) {
+			uint8_t b[1024];
+			size_t n = cat2(b, sizeof(b), svc0[i], svc0_len[i], svc0[i + 1],
+					svc0_len[i + 1]);
+			feed(&u, 0, b, n, TS0);
+			n = cat2(b, sizeof(b), svc1[i], svc1_len[i], svc1[i + 1], svc1_len[i + 1]);
+			feed(&u, 1, b, n, TS0);
+			i++;
+			continue;
+		}
+		for (int d = 0; d < 2; d++) {
+			const uint8_t *m = d ? svc1[i] : svc0[i];
+			size_t n = d ? svc1_len[i] : svc0_len[i];
+			if (mode == 1)
+				for (size_t k = 0; k < n; k++)
+					feed(&u, d, m + k, 1, TS0);
+			else
+				feed(&u, d, m, n, TS0);
+		}
+	}
+	dis_flow_end(&u.rt, &u.f, TS0);
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
+	summarize(&u, 1, out, cap);
+	fx_done(&u);
+}
+
+START_TEST(test_services_byte_at_a_time_and_glued)
+{
+	static char whole[SUM_BYTES], other[SUM_BYTES];
+	svc_conv(0, whole, sizeof(whole));
+	ck_assert_ptr_nonnull(strstr(whole, " write "));
+	ck_assert_ptr_nonnull(strstr(whole, " call "));
+	ck_assert_ptr_nonnull(strstr(whole, " read "));
+	for (int mode = 1; mode <= 2; mode++) {
+		svc_conv(mode, other, sizeof(other));
+		/* the summaries are too long for Check's failure message */
+		if (strcmp(whole, other) != 0)
+			fprintf(stderr, "mode %d:\n%s\nwhole:\n%s\n", mode, other, whole);
+		ck_assert_msg(strcmp(whole, other) == 0, "mode %d: events differ", mode);
+	}
+}
+END_TEST
+
+/* Length fields that lie inside the service body: a node count and a
+ * string length past the message. The event says the request was
+ * malformed; nothing is read past the message. */
+START_TEST(test_service_lying_lengths)
+{
+	struct dis_fixture u;
+	uint8_t m[sizeof(nop_write_req)];
+	/* after the RequestHeader: token 23, time 8, handle, diagnostics, audit
+	 * id (null), timeout 4 each, empty additional header 3 */
+	const size_t count_off = 24 + 4 + 23 + 8 + 4 + 4 + 4 + 4 + 3; /* NodesToWrite length */
+	memcpy(m, nop_write_req, sizeof(m));
+	ck_assert_uint_eq(m[count_off], 1); /* the real count */
+	m[count_off] = 0xff;
+	m[count_off + 1] = 0xff;
+	m[count_off + 2] = 0xff;
+	m[count_off + 3] = 0x7f;
+	fx_init(&u, 4840);
+	open_none(&u);
+	feed(&u, 0, m, sizeof(m), TS0 + 6);
+	feed(&u, 1, nop_write_resp, sizeof(nop_write_resp), TS0 + 7);
+	ck_assert_uint_eq(u.n_ev, 5);
+	const struct dis_event *ev = &u.ev[4];
+	ck_assert_str_eq(ev->action, "write");
+	ck_assert_int_eq(ev_b(ev, "request_malformed"), 1);
+	ck_assert_ptr_null(ev_field(ev, "values.0.node_id"));
+	ck_ev_str(ev, "outcome", "good");
+	/* the node id string length (ns=1;s=Setpoint, 8 bytes) said 2^31-1 */
+	memcpy(m, nop_write_req, sizeof(m));
+	m[count_off + 4 + 3] = 0xff;
+	m[count_off + 4 + 4] = 0xff;
+	m[count_off + 4 + 5] = 0xff;
+	m[count_off + 4 + 6] = 0x7f;
+	feed(&u, 0, m, sizeof(m), TS0 + 8);
+	feed(&u, 1, nop_write_resp, sizeof(nop_write_resp), TS0 + 9);
+	ck_assert_uint_eq(u.n_ev, 6);
+	ck_assert_int_eq(ev_b(&u.ev[5], "request_malformed"), 1);
+	ck_assert_ptr_null(ev_field(&u.ev[5], "values.0.node_id"));
+	ck_assert_uint_eq(u.rt.proto[UA_PIDX].malformed, 0);
+	fx_done(&u);
+}
+END_TEST
+
+/* A Basic256Sha256 channel (OPN body encrypted); its messages decide the
+ * mode: _i = 0 an opaque body (SignAndEncrypt: counted, never decoded),
+ * _i = 1 a plain Write (Sign: decoded). */
+START_TEST(test_secured_channel_mode_inferred)
+{
+	struct dis_fixture u;
+	uint8_t resp[sizeof(opn_b256_req)];
+	uint8_t w[sizeof(nop_write_req)];
+	memcpy(resp, opn_b256_req, sizeof(resp));
+	resp[8] = 7; /* the server's OPN response names channel 7 */
+	memcpy(w, nop_write_req, sizeof(w));
+	w[8] = 7;
+	if (!_i)
+		memset(w + 24, 0xa5, sizeof(w) - 24); /* ciphertext */
+	fx_init(&u, 4840);
+	handshake(&u);
+	feed(&u, 0, opn_b256_req, sizeof(opn_b256_req), TS0 + 2);
+	feed(&u, 1, resp, sizeof(resp), TS0 + 3);
+	feed(&u, 0, w, sizeof(w), TS0 + 4);
+	w[16]++;
+	feed(&u, 0, w, sizeof(w), TS0 + 5);
+	if (!_i) {
+		/* a plain Write on the channel afterwards is not decoded */
+		memcpy(w, nop_write_req, sizeof(w));
+		w[8] = 7;
+		feed(&u, 0, w, sizeof(w), TS0 + 6);
+	}
+	ck_assert_uint_eq(u.n_ev, 4);
+	dis_flow_end(&u.rt, &u.f, TS0 + 9);
+	const struct dis_event *ev = &u.ev[4];
+	ck_assert_uint_eq(ev_u(ev, "secure_channel_id"), 7);
+	ck_ev_str(ev, "security_policy", "Basic256Sha256");
+	ck_assert_int_eq(ev_b(ev, "security_mode_inferred"), 1);
+	if (!_i) {
+		ck_assert_uint_eq(u.n_ev, 5);
+		ck_assert_str_eq(ev->action, "message");
+		ck_ev_str(ev, "security_mode", "sign_and_encrypt");
+		ck_assert_int_eq(ev_b(ev, "encrypted"), 1);
+		ck_assert_uint_eq(ev_u(ev, "messages_from_client"), 3);
+		ck_assert_uint_eq(ev_u(ev, "messages_from_server"), 0);
+		ck_assert_uint_eq(ev->count, 3);
+		ck_ev_str(ev, "identity_token", "unknown");
+	} else {
+		/* both writes unanswered: two events at flow end */
+		ck_assert_uint_eq(u.n_ev, 6);
+		ck_assert_str_eq(ev->action, "write");
+		ck_ev_str(ev, "security_mode", "sign");
+		ck_ev_str(ev, "values.0.value", "42.5");
+		ck_ev_str(ev, "outcome", "unanswered");
+	}
+	fx_done(&u);
+}
+END_TEST
+
 static Suite *opcua_suite(void)
 {
 	Suite *s = suite_create("opcua");
@@ -1719,6 +2449,20 @@ static Suite *opcua_suite(void)
 	tcase_add_loop_test(tm, test_truncation_loop_ack, 1, (int)sizeof(ack));
 	tcase_add_loop_test(tm, test_truncation_loop_opn, 1, (int)sizeof(opn_b256_req));
 	suite_add_tcase(s, tm);
+
+	TCase *ts = tcase_create("services");
+	tcase_add_test(ts, test_service_write_call);
+	tcase_add_test(ts, test_service_fault);
+	tcase_add_loop_test(ts, test_service_read_folded, 0, 2);
+	tcase_add_test(ts, test_service_midstream_user_add_nodes);
+	tcase_add_loop_test(ts, test_chunk_reassembly, 1, (int)sizeof(nop_write_req) - 24);
+	tcase_add_test(ts, test_chunk_abort);
+	tcase_add_test(ts, test_chunk_count_over_limit);
+	tcase_add_loop_test(ts, test_truncation_loop_write, 1, (int)sizeof(nop_write_req));
+	tcase_add_test(ts, test_services_byte_at_a_time_and_glued);
+	tcase_add_test(ts, test_service_lying_lengths);
+	tcase_add_loop_test(ts, test_secured_channel_mode_inferred, 0, 2);
+	suite_add_tcase(s, ts);
 
 	/* Regressions: bugs these tests found in the dissector (fixed in the
 	 * commit that added them; each test says what went wrong). */
