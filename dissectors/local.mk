@@ -8,4 +8,7 @@ libzonewatch_a_SOURCES += \
 	%reldir%/dis_ndpi.c %reldir%/dis_ndpi.h \
 	%reldir%/mbtcp.c %reldir%/mbtcp.h \
 	%reldir%/opcua.c %reldir%/opcua.h \
-	%reldir%/tpkt.c %reldir%/tpkt.h
+	%reldir%/tpkt.c %reldir%/tpkt.h \
+	%reldir%/dis_text.h %reldir%/sess.h \
+	%reldir%/ssh.c %reldir%/rdp.c %reldir%/vnc.c %reldir%/telnet.c \
+	%reldir%/ftp.c %reldir%/http.c %reldir%/smtp.c
