@@ -20,6 +20,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule
 TESTS += \
 	%reldir%/unit/check_cursor \
@@ -29,6 +30,7 @@ TESTS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
@@ -58,6 +60,10 @@ TESTS += \
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_session_SOURCES = %reldir%/unit/check_session.c %reldir%/unit/dis_fixture.h
+%canon_reldir%_unit_check_session_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_session_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
 %canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
 %canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
