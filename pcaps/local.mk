@@ -11,5 +11,6 @@ EXTRA_DIST += \
 	%reldir%/s7comm \
 	%reldir%/policy \
 	%reldir%/plant \
-	%reldir%/tools/plant
+	%reldir%/tools/plant \
+	%reldir%/tools/remote
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c
