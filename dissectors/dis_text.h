@@ -192,4 +192,13 @@ static inline void txt_stop(struct dis_ctx *ctx)
 	ctx->df->dead_dirs = 3;
 }
 
+/* Stops one direction from a gap() hook (the framework has just cleared its
+ * stopped bit): used where missing bytes leave no way to find the next
+ * message boundary. Gaps are counted by the framework; passive dissectors
+ * emit no anomaly event for them. */
+static inline void txt_stop_dir(struct dis_ctx *ctx, int dir)
+{
+	ctx->df->dead_dirs |= (uint8_t)(1u << dir);
+}
+
 #endif /* ZW_DIS_TEXT_H */

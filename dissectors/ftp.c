@@ -262,6 +262,15 @@ static void ftp_close(void *state, struct dis_ctx *ctx)
 	st->done = 1;
 }
 
+/* Bytes are missing: the next complete line is the next command or reply. */
+static void ftp_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	struct ftp_state *st = state;
+	(void)len;
+	(void)ctx;
+	st->skipping[dir] = 1;
+}
+
 static int ftp_counter_name(unsigned idx, char *buf, size_t len)
 {
 	if (idx >= FTP_CNT__END || strlen(ftp_counter_names[idx]) >= len)
@@ -279,6 +288,7 @@ const struct dis_proto ftp_proto = {
 	.max_pdu = FTP_LINE_MAX,
 	.probe = ftp_probe,
 	.parse = ftp_parse,
+	.gap = ftp_gap,
 	.close = ftp_close,
 	.n_counters = FTP_CNT__END,
 	.counter_name = ftp_counter_name,

@@ -325,6 +325,16 @@ static enum dis_status http_parse(void *state, int dir, const uint8_t *buf, size
 	return DIS_OK;
 }
 
+/* Bytes are missing: a body length or a message boundary may be lost, so
+ * the direction stops; requests still pending are reported at flow end
+ * (or paired, when it is the client's direction that stopped). */
+static void http_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	(void)state;
+	(void)len;
+	txt_stop_dir(ctx, dir);
+}
+
 static void http_close(void *state, struct dis_ctx *ctx)
 {
 	struct http_state *st = state;
@@ -343,5 +353,6 @@ const struct dis_proto http_proto = {
 	.max_pdu = HTTP_LINE_MAX,
 	.probe = http_probe,
 	.parse = http_parse,
+	.gap = http_gap,
 	.close = http_close,
 };

@@ -263,6 +263,14 @@ static enum dis_status rdp_parse(void *state, int dir, const uint8_t *buf, size_
 	return DIS_UNSUPPORTED;
 }
 
+/* Bytes are missing: no TPKT boundary to resync on; this direction stops. */
+static void rdp_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	(void)state;
+	(void)len;
+	txt_stop_dir(ctx, dir);
+}
+
 static void rdp_close(void *state, struct dis_ctx *ctx)
 {
 	rdp_emit(state, ctx);
@@ -277,5 +285,6 @@ const struct dis_proto rdp_proto = {
 	.max_pdu = RDP_MAX_PDU,
 	.probe = rdp_probe,
 	.parse = rdp_parse,
+	.gap = rdp_gap,
 	.close = rdp_close,
 };

@@ -227,6 +227,15 @@ static enum dis_status smtp_parse(void *state, int dir, const uint8_t *buf, size
 	return DIS_OK;
 }
 
+/* Bytes are missing: resync at the next line. */
+static void smtp_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	struct smtp_state *st = state;
+	(void)len;
+	(void)ctx;
+	st->skipping[dir] = 1;
+}
+
 static void smtp_close(void *state, struct dis_ctx *ctx)
 {
 	smtp_emit(state, ctx);
@@ -241,5 +250,6 @@ const struct dis_proto smtp_proto = {
 	.max_pdu = SMTP_LINE_MAX,
 	.probe = smtp_probe,
 	.parse = smtp_parse,
+	.gap = smtp_gap,
 	.close = smtp_close,
 };

@@ -143,6 +143,18 @@ static enum dis_status ssh_parse(void *state, int dir, const uint8_t *buf, size_
 	return DIS_OK;
 }
 
+/* Bytes are missing: before the identification line, resync at the next
+ * line; after it, the binary packets are not read anyway. */
+static void ssh_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	struct ssh_state *st = state;
+	(void)len;
+	if (st->side[dir].seen || st->done)
+		txt_stop_dir(ctx, dir);
+	else
+		st->skipping[dir] = 1;
+}
+
 static void ssh_close(void *state, struct dis_ctx *ctx)
 {
 	ssh_emit(state, ctx);
@@ -157,5 +169,6 @@ const struct dis_proto ssh_proto = {
 	.max_pdu = SSH_ID_MAX,
 	.probe = ssh_probe,
 	.parse = ssh_parse,
+	.gap = ssh_gap,
 	.close = ssh_close,
 };

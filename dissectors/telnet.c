@@ -171,6 +171,24 @@ static enum dis_status telnet_parse(void *state, int dir, const uint8_t *buf, si
 	return DIS_OK;
 }
 
+/* Bytes are missing: a command or a typed character may be lost; restart
+ * the command state and wait for a new prompt before taking a user name. */
+static void telnet_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	struct telnet_state *st = state;
+	(void)len;
+	(void)ctx;
+	st->iac[dir] = TI_DATA;
+	if (!st->in_user) {
+		st->prompt_len = 0;
+	} else {
+		/* part of the name is lost: do not report a wrong one */
+		st->user.len = 0;
+		st->in_user = 0;
+		st->prompt_seen = 0;
+	}
+}
+
 static void telnet_close(void *state, struct dis_ctx *ctx)
 {
 	telnet_emit(state, ctx);
@@ -185,5 +203,6 @@ const struct dis_proto telnet_proto = {
 	.max_pdu = 64,
 	.probe = telnet_probe,
 	.parse = telnet_parse,
+	.gap = telnet_gap,
 	.close = telnet_close,
 };

@@ -351,6 +351,15 @@ static enum dis_status vnc_parse(void *state, int dir, const uint8_t *buf, size_
 	return s;
 }
 
+/* Bytes are missing: the handshake has no framing to resync on; this
+ * direction stops (the event is still written at flow end). */
+static void vnc_gap(void *state, int dir, uint32_t len, struct dis_ctx *ctx)
+{
+	(void)state;
+	(void)len;
+	txt_stop_dir(ctx, dir);
+}
+
 static void vnc_close(void *state, struct dis_ctx *ctx)
 {
 	vnc_emit(state, ctx);
@@ -365,5 +374,6 @@ const struct dis_proto vnc_proto = {
 	.max_pdu = VNC_MAX_PDU,
 	.probe = vnc_probe,
 	.parse = vnc_parse,
+	.gap = vnc_gap,
 	.close = vnc_close,
 };

@@ -692,6 +692,45 @@ START_TEST(test_http_bodies)
 }
 END_TEST
 
+/* A gap mid-line: FTP and SMTP resync at the next line; HTTP stops the
+ * direction (its request is reported unanswered); a gap inside a typed
+ * telnet user name drops the name rather than report a wrong one. */
+START_TEST(test_gaps)
+{
+	struct dis_fixture x;
+	fx_init(&x, 21);
+	feed(&x, 1, (const uint8_t *)"220 FTP ready\r\n", 15, TS0);
+	feed(&x, 0, (const uint8_t *)"RETR fir", 8, TS0 + 1);
+	dis_stream_gap(&x.rt, &x.f, 0, 10, TS0 + 2);
+	feed(&x, 0, (const uint8_t *)"e.bin\r\nUSER vendor1\r\n", 21, TS0 + 3);
+	feed(&x, 1, (const uint8_t *)"230 Logged in.\r\n", 16, TS0 + 4);
+	ck_assert_uint_eq(x.n_ev, 1);
+	ck_assert_str_eq(x.ev[0].action, "ftp_login");
+	ck_ev_str(&x.ev[0], "user", "vendor1");
+	ck_assert_uint_eq(x.rt.proto[dis_proto_index(&ftp_proto)].gaps, 1);
+	fx_done(&x);
+
+	fx_init(&x, 80);
+	feed(&x, 0, (const uint8_t *)"GET /a.bin HTTP/1.1\r\nHo", 23, TS0);
+	dis_stream_gap(&x.rt, &x.f, 0, 10, TS0 + 1);
+	feed(&x, 0, (const uint8_t *)"x\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 24, TS0 + 2);
+	feed(&x, 1, (const uint8_t *)"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 38, TS0 + 3);
+	dis_flow_end(&x.rt, &x.f, TS0 + 4);
+	ck_assert_uint_eq(x.n_ev, 0); /* the request's headers never ended */
+	fx_done(&x);
+
+	fx_init(&x, 23);
+	feed(&x, 1, (const uint8_t *)"\xff\xfd\x18login: ", 10, TS0);
+	feed(&x, 0, (const uint8_t *)"ven", 3, TS0 + 1);
+	dis_stream_gap(&x.rt, &x.f, 0, 2, TS0 + 2);
+	feed(&x, 0, (const uint8_t *)"r1\r\n", 4, TS0 + 3);
+	dis_flow_end(&x.rt, &x.f, TS0 + 4);
+	ck_assert_uint_eq(x.n_ev, 1);
+	ck_assert_ptr_null(ev_field(&x.ev[0], "user"));
+	fx_done(&x);
+}
+END_TEST
+
 static Suite *session_suite(void)
 {
 	Suite *s = suite_create("session");
@@ -711,6 +750,7 @@ static Suite *session_suite(void)
 	tcase_add_test(tm, test_rfb_lying_counts);
 	tcase_add_test(tm, test_overlong_lines);
 	tcase_add_test(tm, test_http_bodies);
+	tcase_add_test(tm, test_gaps);
 	suite_add_tcase(s, tm);
 	return s;
 }
