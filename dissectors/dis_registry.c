@@ -11,12 +11,23 @@
 #include "dissectors/dis.h"
 #include "dissectors/mbtcp.h"
 #include "dissectors/opcua.h"
+#include "dissectors/sess.h"
 #include "dissectors/tpkt.h"
 
 const struct dis_proto *const dis_protos[] = {
 	&mbtcp_proto,
 	&tpkt_proto,
 	&opcua_proto,
+	/* passive session dissectors (sess.h): after the OT protocols, so
+	 * their probes never take an OT flow; SMTP before FTP, whose probes
+	 * both see a "220" greeting */
+	&rdp_proto,
+	&ssh_proto,
+	&vnc_proto,
+	&telnet_proto,
+	&smtp_proto,
+	&ftp_proto,
+	&http_proto,
 	NULL,
 };
 

@@ -516,6 +516,7 @@ void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint
 			feed(rt, f, !dir, f->probe_buf[!dir], f->probe_len[!dir], ts_us);
 			probe_release(rt, f, !dir);
 		}
+		passive_done(rt, f, ts_us);
 		return;
 	case SEL_MORE:
 		if (!f->probe_len[dir]) {

@@ -9,4 +9,7 @@ libzonewatch_a_SOURCES += \
 	%reldir%/mbtcp.c %reldir%/mbtcp.h \
 	%reldir%/opcua.c %reldir%/opcua.h \
 	%reldir%/s7comm.c %reldir%/s7comm.h \
-	%reldir%/tpkt.c %reldir%/tpkt.h
+	%reldir%/tpkt.c %reldir%/tpkt.h \
+	%reldir%/dis_text.h %reldir%/sess.h \
+	%reldir%/ssh.c %reldir%/rdp.c %reldir%/vnc.c %reldir%/telnet.c \
+	%reldir%/ftp.c %reldir%/http.c %reldir%/smtp.c

@@ -13,7 +13,8 @@ EXTRA_DIST += \
 	%reldir%/plant \
 	%reldir%/scan \
 	%reldir%/tools/scan \
-	%reldir%/tools/plant
+	%reldir%/tools/plant \
+	%reldir%/tools/remote
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c \
 	%reldir%/tools/opcua-gen/package.json %reldir%/tools/opcua-gen/package-lock.json \
 	%reldir%/tools/opcua-gen/gen.js %reldir%/tools/opcua-gen/record.sh \

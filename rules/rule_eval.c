@@ -830,6 +830,11 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 	if (!v)
 		return 1;
 	v->outcome = ev_outcome(ev);
+	if (design) { /* each design file its own alert (deduplicated by its name) */
+		put(v->keybuf, sizeof(v->keybuf), "file:%.*s",
+		    (int)(fnf->str_len > 40 ? 40 : fnf->str_len), fname);
+		v->key = v->keybuf;
+	}
 	const char *dirw = strstr(ev->action, "upload") ? "upload" :
 			   strstr(ev->action, "delete") ? "delete" : "download";
 	put(v->seen, sizeof(v->seen), "%s %s of '%.*s' from %s to %s", http ? "HTTP" : "FTP", dirw,

@@ -45,6 +45,7 @@ struct rule_verdict {
 	const char *policy_rule; /* allow-rule or remote-access entry name, or NULL */
 	const char *outcome;     /* operation outcome, or NULL */
 	const char *key;         /* deduplicate by this name instead of protocol and port */
+	char keybuf[48];         /* storage for a key taken from the event */
 	char seen[192];
 	char allowed[256];
 	char message[384];

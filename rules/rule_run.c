@@ -31,7 +31,8 @@ struct dd_entry {
 	uint8_t addr[2][16];
 	uint16_t port;
 	uint64_t flow_id;         /* remote sessions: one alert each */
-	char proto[32];
+	char proto[32];           /* the protocol, or the verdict's own key */
+	char protocol[32];        /* what the summary record names as the protocol */
 	const char *action;       /* static string from the dissector, or NULL */
 	/* state */
 	uint32_t pending;         /* repeats since the last record */
@@ -445,7 +446,8 @@ static void raise_alert(struct rule_run *r, struct rule_alert *a, const struct f
 	keep_str(e->asset[1], sizeof(e->asset[1]), &e->a.asset[1]);
 	keep_str(e->conduit, sizeof(e->conduit), &e->a.conduit);
 	keep_str(e->prule, sizeof(e->prule), &e->a.policy_rule);
-	e->a.protocol = e->proto;
+	put(e->protocol, sizeof(e->protocol), "%s", a->protocol ? a->protocol : "");
+	e->a.protocol = e->protocol;
 	e->a.policy_name = NULL; /* set when the summary is written */
 	if (f) {
 		e->ip_ver = f->key.ip_ver;

@@ -21,6 +21,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run
 TESTS += \
@@ -32,6 +33,7 @@ TESTS += \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_s7comm \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run
 
@@ -66,6 +68,10 @@ TESTS += \
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_session_SOURCES = %reldir%/unit/check_session.c %reldir%/unit/dis_fixture.h
+%canon_reldir%_unit_check_session_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_session_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
 %canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
 %canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -114,6 +120,7 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_mbtcp \
 	%reldir%/fuzz/replay_tpkt \
 	%reldir%/fuzz/replay_opcua \
+	%reldir%/fuzz/replay_session \
 	%reldir%/fuzz/replay_decode \
 	%reldir%/fuzz/replay_policy
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
@@ -125,6 +132,9 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_replay_opcua_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_opcua.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_session_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_session.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
+%canon_reldir%_fuzz_replay_session_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_decode_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_policy_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_policy.c
@@ -132,6 +142,7 @@ check_PROGRAMS += \
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
+	%reldir%/fuzz/replay-session.sh \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
@@ -140,6 +151,7 @@ TESTS += \
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
 	%reldir%/fuzz/replay-mbtcp.sh \
+	%reldir%/fuzz/replay-session.sh \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
@@ -152,6 +164,7 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_mbtcp \
 	%reldir%/fuzz/fuzz_tpkt \
 	%reldir%/fuzz/fuzz_opcua \
+	%reldir%/fuzz/fuzz_session \
 	%reldir%/fuzz/fuzz_decode \
 	%reldir%/fuzz/fuzz_policy
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
@@ -166,6 +179,10 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_opcua_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_session_SOURCES = %reldir%/fuzz/fuzz_session.c \
+	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
+%canon_reldir%_fuzz_fuzz_session_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 %canon_reldir%_fuzz_fuzz_decode_SOURCES = %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_fuzz_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
@@ -174,6 +191,7 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
 	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT) \
+	%reldir%/fuzz/fuzz_session$(EXEEXT) \
 	%reldir%/fuzz/fuzz_policy$(EXEEXT)
 else
 fuzz-targets:
