@@ -2,10 +2,13 @@
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = ZONEWATCH='$(abs_top_builddir)/zonewatch'; export ZONEWATCH; \
-	MBLOOP='$(abs_top_builddir)/%reldir%/regress/mbloop'; export MBLOOP;
+	MBLOOP='$(abs_top_builddir)/%reldir%/regress/mbloop'; export MBLOOP; \
+	ALERTGEN='$(abs_top_builddir)/%reldir%/regress/alertgen'; export ALERTGEN;
 
-check_PROGRAMS += %reldir%/regress/mbloop
+check_PROGRAMS += %reldir%/regress/mbloop %reldir%/regress/alertgen
 %canon_reldir%_regress_mbloop_SOURCES = %reldir%/regress/mbloop.c
+%canon_reldir%_regress_alertgen_SOURCES = %reldir%/regress/alertgen.c
+%canon_reldir%_regress_alertgen_LDADD = libzonewatch.a $(ZW_LIBS)
 
 # Check kills a test after 4 s by default; sanitizer builds on a busy
 # 2-core runner can come close, so allow 30.
