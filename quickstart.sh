@@ -35,7 +35,13 @@ cd "$top"
 
 # Build dependencies, by Debian 12 package name.
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
-libmaxminddb-dev libjson-c-dev libyaml-dev check"
+libmaxminddb-dev libjson-c-dev libyaml-dev libssl-dev check"
+# Only for `make check`: a real syslog collector (UDP, TCP, TLS) for
+# tests/regress/syslog.sh, and the tools that make its certificates and
+# parse what it received.
+if [ "$mode" = test ]; then
+	PKGS="$PKGS rsyslog rsyslog-gnutls openssl python3"
+fi
 
 missing=""
 for p in $PKGS; do

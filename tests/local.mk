@@ -71,9 +71,12 @@ TESTS += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
-	%reldir%/regress/live.sh
+	%reldir%/regress/live.sh \
+	%reldir%/regress/syslog.sh
 
 EXTRA_DIST += \
+	%reldir%/regress/syslog.sh \
+	%reldir%/regress/syslog_check.py \
 	%reldir%/regress/cli.sh \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
