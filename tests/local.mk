@@ -22,7 +22,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
-	%reldir%/unit/check_opcua
+	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_syslog
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -30,7 +31,8 @@ TESTS += \
 	%reldir%/unit/check_reasm \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
-	%reldir%/unit/check_opcua
+	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_syslog
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -59,6 +61,10 @@ TESTS += \
 %canon_reldir%_unit_check_opcua_SOURCES = %reldir%/unit/check_opcua.c %reldir%/unit/dis_fixture.h
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_syslog_SOURCES = %reldir%/unit/check_syslog.c
+%canon_reldir%_unit_check_syslog_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_syslog_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
