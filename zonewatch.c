@@ -21,17 +21,23 @@
 
 #include "capture/cap.h"
 #include "output/log.h"
+#include "output/out_config.h"
 #include "output/out_json.h"
+#include "output/out_sink.h"
 
 enum { EXIT_USAGE = 2 };
 
-static volatile sig_atomic_t got_stop, got_usr1;
+static volatile sig_atomic_t got_stop, got_usr1, got_hup;
 static struct cap_engine *g_engine; /* for the signal handler only */
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1) {
 		got_usr1 = 1;
+		return;
+	}
+	if (sig == SIGHUP) { /* logrotate moved the JSON file */
+		got_hup = 1;
 		return;
 	}
 	got_stop = 1;
@@ -95,6 +101,7 @@ static void usage_cmd(FILE *fp, int live)
 			"  -s, --snaplen N          bytes captured per packet (default 262144)\n"
 			"      --no-promisc         do not put the interface in promiscuous mode\n"
 			"  -B, --buffer MIB         kernel capture buffer (default 64)\n");
+	out_config_usage(fp);
 	fprintf(fp, "\n  -h, --help               this help\n");
 }
 
@@ -121,6 +128,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 
 struct sink_ctx {
 	struct out_json *json;
+	struct out_sinks *sinks; /* alerts: out_json_alert() and out_sinks_alert() */
 };
 
 static void sink_event(void *user, const struct dis_event *ev)
@@ -136,13 +144,22 @@ static void sink_flow(void *user, const struct flow *f, enum flow_end_reason why
 }
 
 static struct out_json *g_json;
+static struct out_sinks *g_sinks;
 static int g_quiet;
 
 static void on_tick(struct cap_engine *e)
 {
+	if (got_hup) {
+		char err[ZW_ERRBUF_SIZE];
+		got_hup = 0;
+		if (g_json && out_json_reopen(g_json, err, sizeof(err)) < 0)
+			log_msg(LOG_ERR, "%s", err);
+	}
 	if (got_usr1) {
 		got_usr1 = 0;
 		out_stats_text(stderr, e);
+		if (g_sinks)
+			out_sinks_stats_text(stderr, g_sinks);
 		if (g_json) {
 			unsigned saved = g_json->what;
 			g_json->what |= OUT_JSON_METRICS;
@@ -184,6 +201,7 @@ static const struct option long_opts[] = {
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
 	{ "buffer", required_argument, NULL, 'B' },
 	{ "help", no_argument, NULL, 'h' },
+	OUT_CONFIG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -191,17 +209,20 @@ static int run(int argc, char **argv, int live)
 {
 	struct cap_config cfg;
 	const char *json_path = "-", *iface = NULL, *observer = NULL;
-	unsigned what = OUT_JSON_EVENTS;
+	unsigned what = OUT_JSON_EVENTS | OUT_JSON_ALERTS;
+	struct out_config oc;
+	int json_from_cli = 0;
 	int progress = 1;
 	uint32_t v;
 	char errbuf[ZW_ERRBUF_SIZE];
 	int c;
 
 	cap_config_defaults(&cfg);
+	out_config_init(&oc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, live ? "j:qvf:i:s:B:h" : "j:qvf:h", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json_path = optarg; break;
+		case 'j': json_path = optarg; json_from_cli = 1; break;
 		case OPT_FLOWS: what |= OUT_JSON_FLOWS; break;
 		case OPT_NO_EVENTS: what &= ~(unsigned)OUT_JSON_EVENTS; break;
 		case OPT_NO_AGGREGATE: cfg.aggregate = 0; break;
@@ -257,8 +278,17 @@ static int run(int argc, char **argv, int live)
 				return EXIT_USAGE;
 			cfg.buffer_mib = (int)v;
 			break;
-		case 'h': usage_cmd(stdout, live); return 0;
-		default: usage_cmd(stderr, live); return EXIT_USAGE;
+		case 'h': usage_cmd(stdout, live); out_config_free(&oc); return 0;
+		default:
+			if (c >= OUT_OPT_ALERTS_ONLY && c < OUT_OPT__END) {
+				if (out_config_option(&oc, c, optarg, errbuf, sizeof(errbuf)) == 0)
+					break;
+				log_msg(LOG_ERR, "%s", errbuf);
+			} else {
+				usage_cmd(stderr, live);
+			}
+			out_config_free(&oc);
+			return EXIT_USAGE;
 		}
 	}
 	if (live && !iface) {
@@ -276,18 +306,31 @@ static int run(int argc, char **argv, int live)
 		return EXIT_USAGE;
 	}
 
+	/* Outputs: JSON lines, then the syslog sinks (their threads start
+	 * connecting now; a collector that is down is not an error). */
 	struct out_json json;
-	if (out_json_open(&json, json_path, what, errbuf, sizeof(errbuf)) < 0) {
+	static struct out_sinks alert_sinks;
+	out_sinks_init(&alert_sinks, observer);
+	if (out_config_apply(&oc, &what, &json_path, json_from_cli, &alert_sinks, errbuf,
+			     sizeof(errbuf)) < 0 ||
+	    out_json_open(&json, json_path, what, errbuf, sizeof(errbuf)) < 0) {
 		log_msg(LOG_ERR, "%s", errbuf);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
 		return EXIT_FAILURE;
 	}
+	out_config_json(&oc, &json);
+	json.sinks = &alert_sinks;
+	g_sinks = &alert_sinks;
 	json.observer = observer;
-	struct sink_ctx sc = { &json };
+	struct sink_ctx sc = { &json, &alert_sinks };
 	struct cap_sinks sinks = { sink_event, sink_flow, &sc };
 	static struct cap_engine engine;
 	if (cap_engine_init(&engine, &cfg, &sinks, errbuf, sizeof(errbuf)) < 0) {
 		log_msg(LOG_ERR, "%s", errbuf);
 		(void)out_json_close(&json);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
 		return EXIT_FAILURE;
 	}
 	json.nd = engine.nd;
@@ -301,6 +344,7 @@ static int run(int argc, char **argv, int live)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	int rc = EXIT_SUCCESS;
@@ -326,7 +370,7 @@ static int run(int argc, char **argv, int live)
 				/* Damaged but read as far as possible: counted, not fatal. */
 				log_msg(LOG_WARNING, "%s", errbuf);
 			}
-			if (got_usr1)
+			if (got_usr1 || got_hup)
 				on_tick(&engine);
 		}
 	}
@@ -334,8 +378,15 @@ static int run(int argc, char **argv, int live)
 		log_msg(LOG_NOTICE, "interrupted: writing the records of the active flows");
 	cap_engine_finish(&engine);
 	out_json_metric(&json, &engine);
-	if (!g_quiet)
+	if (!g_quiet) {
 		out_stats_text(stderr, &engine);
+		out_sinks_stats_text(stderr, &alert_sinks);
+	}
+	/* Delivery: bounded wait, then what is left stays in the spool. */
+	if (out_sinks_close(&alert_sinks, oc.drain_timeout_ms) > 0)
+		rc = EXIT_FAILURE;
+	g_sinks = NULL;
+	out_config_free(&oc);
 	if (out_json_close(&json) < 0) {
 		log_msg(LOG_ERR, "writing JSON output to %s failed (%llu records lost)", json_path,
 			(unsigned long long)json.write_errors);

@@ -5,4 +5,5 @@ libzonewatch_a_SOURCES += \
 	%reldir%/out_jw.c %reldir%/out_jw.h \
 	%reldir%/out_stats.c \
 	%reldir%/out_syslog.c %reldir%/out_syslog.h \
-	%reldir%/out_sink.c %reldir%/out_sink.h
+	%reldir%/out_sink.c %reldir%/out_sink.h \
+	%reldir%/out_config.c %reldir%/out_config.h

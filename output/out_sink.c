@@ -289,15 +289,16 @@ static int sp_cmp(const void *a, const void *b)
 
 static int spool_open(struct out_sink *s, char *errbuf, size_t errlen)
 {
+	static const char *const scheme[] = { "udp", "tcp", "tls", "local" };
 	char sub[300];
-	size_t i;
 	/* one subdirectory per destination: "tcp_127.0.0.1_5514" */
-	for (i = 0; s->name[i] && i < sizeof(sub) - 1; i++) {
-		char ch = s->name[i];
-		sub[i] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '-') ? ch : '_';
+	snprintf(sub, sizeof(sub), "%s_%s_%s", scheme[s->c.kind], s->c.host, s->c.port);
+	for (size_t i = 0; sub[i]; i++) {
+		char ch = sub[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_'))
+			sub[i] = '_';
 	}
-	sub[i] = '\0';
 	if (mkdir(s->c.spool_dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(errbuf, errlen, "spool directory %s: %s", s->c.spool_dir, strerror(errno));
 		return -1;

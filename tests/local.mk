@@ -78,10 +78,12 @@ TESTS += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/live.sh \
-	%reldir%/regress/syslog.sh
+	%reldir%/regress/syslog.sh \
+	%reldir%/regress/outputs.sh
 
 EXTRA_DIST += \
 	%reldir%/regress/syslog.sh \
+	%reldir%/regress/outputs.sh \
 	%reldir%/regress/syslog_check.py \
 	%reldir%/regress/cli.sh \
 	%reldir%/regress/conversations.sh \
