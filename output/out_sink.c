@@ -345,7 +345,8 @@ static int spool_open(struct out_sink *s, char *errbuf, size_t errlen)
 		s->st.spool_bytes += (uint64_t)stt.st_size;
 	}
 	closedir(d);
-	qsort(s->sp, s->sp_n, sizeof(*s->sp), sp_cmp);
+	if (s->sp_n)
+		qsort(s->sp, s->sp_n, sizeof(*s->sp), sp_cmp);
 	s->st.spool_records = s->sp_n;
 	if (s->sp_n) {
 		s->next_seq = s->sp[s->sp_n - 1].seq + 1;

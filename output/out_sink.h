@@ -19,6 +19,9 @@
  * order. What a collector acknowledged but lost itself (killed before it
  * wrote the record) cannot be seen without application acknowledgements
  * (RELP), which these transports lack.
+ *
+ * The process must ignore SIGPIPE (TLS writes to a collector that went away);
+ * zonewatch's main() does.
  */
 #ifndef ZW_OUT_SINK_H
 #define ZW_OUT_SINK_H
