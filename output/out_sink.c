@@ -92,6 +92,7 @@ struct out_sink {
 	SSL *ssl;
 	SSL_CTX *ctx;
 	int connected, ever_connected;
+	int last_errno;       /* of the write or read that found the line broken */
 	uint64_t next_try_ms;
 	uint32_t backoff_ms;
 	struct recq inflight;
@@ -666,12 +667,21 @@ static int peer_closed(struct out_sink *s)
 	struct pollfd p = { s->fd, POLLIN | POLLRDHUP, 0 };
 	if (poll(&p, 1, 0) <= 0)
 		return 0;
-	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
 		return 1;
 	char buf[4096];
-	if (s->c.kind == OUT_SINK_TCP) {
-		ssize_t n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+	if (s->c.kind == OUT_SINK_TCP || (p.revents & POLLRDHUP)) {
+		ssize_t n = recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_PEEK);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			s->last_errno = errno;
+		if (n == 0 || (p.revents & POLLRDHUP))
+			return 1;
+		if (n < 0)
+			return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+		if (s->c.kind == OUT_SINK_TCP) {
+			(void)recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT); /* ignored */
+			return 0;
+		}
 	}
 	int fl = fcntl(s->fd, F_GETFL);
 	if (fl < 0 || fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) < 0)
@@ -720,6 +730,7 @@ static int write_all(struct out_sink *s, const char *p, size_t n)
 		if (s->ssl) {
 			int w = SSL_write(s->ssl, p, n > INT32_MAX ? INT32_MAX : (int)n);
 			if (w <= 0) {
+				s->last_errno = errno;
 				ERR_clear_error();
 				return -1;
 			}
@@ -729,8 +740,10 @@ static int write_all(struct out_sink *s, const char *p, size_t n)
 			ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
 			if (w < 0 && errno == EINTR)
 				continue;
-			if (w <= 0)
+			if (w <= 0) {
+				s->last_errno = errno;
 				return -1;
+			}
 			p += w;
 			n -= (size_t)w;
 		}
@@ -834,8 +847,19 @@ static void requeue_inflight(struct out_sink *s)
 
 static void broke(struct out_sink *s, const char *why)
 {
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	if (s->fd >= 0)
+		(void)getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
 	log_msg(LOG_WARNING, "sink %s: connection lost (%s); %llu records to send again",
 		s->name, why, (unsigned long long)s->inflight.n);
+	/* A reset instead of a close: the collector discarded bytes it had
+	 * acknowledged but not read. Syslog over TCP cannot tell which. */
+	if ((soerr == ECONNRESET || s->last_errno == ECONNRESET) &&
+	    (s->c.kind == OUT_SINK_TCP || s->c.kind == OUT_SINK_TLS))
+		log_msg(LOG_WARNING, "sink %s: the collector reset the connection: alerts it had "
+			"received but not yet processed may be lost on its side", s->name);
+	s->last_errno = 0;
 	disconnect(s);
 	requeue_inflight(s);
 	s->next_try_ms = now_ms() + s->backoff_ms;
