@@ -44,12 +44,15 @@
 #define CONNECT_TIMEOUT_MS 3000
 #define IO_TIMEOUT_MS 5000
 #define ACK_POLL_MS 20
+#define ACK_GRACE_MS 300   /* an acknowledged record is sent once the line survived this */
+#define TLS_SETTLE_MS 300 /* wait for a collector that refuses us after the handshake */
 #define SEV_N 5
 
 struct rec {
 	struct rec *next;
 	uint64_t seq;
 	uint64_t end_off;  /* TCP/TLS: connection byte offset of the record's end */
+	uint64_t acked_ms; /* when the collector's TCP was seen to acknowledge it */
 	int from_spool;    /* its file is still in the spool */
 	uint8_t sev;
 	uint32_t len;
@@ -214,6 +217,7 @@ static struct rec *rec_new(uint64_t seq, uint8_t sev, const char *data, size_t l
 	r->next = NULL;
 	r->seq = seq;
 	r->end_off = 0;
+	r->acked_ms = 0;
 	r->from_spool = 0;
 	r->sev = sev < SEV_N ? sev : SEV_N - 1;
 	r->len = (uint32_t)len;
@@ -507,6 +511,7 @@ static struct rec *spool_load(struct out_sink *s, size_t i)
 	r->sev = s->sp[i].sev;
 	r->len = s->sp[i].len;
 	r->end_off = 0;
+	r->acked_ms = 0;
 	r->from_spool = 1;
 	return r;
 }
@@ -574,6 +579,8 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t sl)
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return 0;
 }
+
+static int peer_closed(struct out_sink *s);
 
 static int try_connect(struct out_sink *s, char *err, size_t errlen)
 {
@@ -647,6 +654,28 @@ static int try_connect(struct out_sink *s, char *err, size_t errlen)
 			}
 			goto fail;
 		}
+		/* The handshake can succeed and the collector still refuse us
+		 * (TLS 1.3 finishes before it has checked our certificate;
+		 * rsyslog checks permitted peer names after it): records sent
+		 * now would be acknowledged by its TCP and thrown away. Give it
+		 * a moment to close the connection. */
+		uint64_t until = now_ms() + TLS_SETTLE_MS;
+		for (;;) {
+			uint64_t t = now_ms();
+			if (t >= until)
+				break;
+			struct pollfd p = { fd, POLLIN | POLLRDHUP, 0 };
+			int pr = poll(&p, 1, (int)(until - t));
+			if (pr < 0 && errno != EINTR)
+				break;
+			if (pr > 0 && peer_closed(s)) {
+				snprintf(err, errlen, "TLS: the collector closed the connection after the "
+						      "handshake (client certificate missing or not accepted?)");
+				goto fail;
+			}
+			if (pr > 0 && !(p.revents & POLLIN))
+				break;
+		}
 	}
 	s->connected = 1;
 	pthread_mutex_lock(&s->mu);
@@ -692,6 +721,8 @@ static int peer_closed(struct out_sink *s)
 		if (n > 0)
 			continue;
 		int e = SSL_get_error(s->ssl, n);
+		if (e == SSL_ERROR_SYSCALL && errno)
+			s->last_errno = errno;
 		if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
 			closed = 1;
 		break;
@@ -802,12 +833,16 @@ static void rec_done(struct out_sink *s, struct rec *r)
 	free(r);
 }
 
-/* Releases in-flight records whose last byte the peer has acknowledged. */
-static void reap_acked(struct out_sink *s)
+/* In-flight records whose last byte the collector's TCP acknowledged are
+ * marked; they count as sent once the connection has lived ACK_GRACE_MS
+ * longer (a collector that refuses us, or dies with unread data, resets the
+ * connection within that time: see broke()). all_acked: release every
+ * acknowledged record now (the collector closed cleanly). */
+static void reap_acked(struct out_sink *s, int all_acked)
 {
-	if (!s->inflight.head || !s->connected)
+	if (!s->inflight.head || s->fd < 0)
 		return;
-	uint64_t acked;
+	uint64_t acked, now = now_ms();
 	if (tcp_offsets(s, &acked, NULL) != 0) {
 		/* no TCP_INFO: a written record counts as sent */
 		struct rec *r;
@@ -815,7 +850,11 @@ static void reap_acked(struct out_sink *s)
 			rec_done(s, r);
 		return;
 	}
-	while (s->inflight.head && s->inflight.head->end_off <= acked)
+	for (struct rec *r = s->inflight.head; r && r->end_off <= acked; r = r->next)
+		if (!r->acked_ms)
+			r->acked_ms = now ? now : 1;
+	while (s->inflight.head && s->inflight.head->acked_ms &&
+	       (all_acked || now - s->inflight.head->acked_ms >= ACK_GRACE_MS))
 		rec_done(s, q_pop(&s->inflight));
 }
 
@@ -851,14 +890,15 @@ static void broke(struct out_sink *s, const char *why)
 	socklen_t sl = sizeof(soerr);
 	if (s->fd >= 0)
 		(void)getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-	log_msg(LOG_WARNING, "sink %s: connection lost (%s); %llu records to send again",
-		s->name, why, (unsigned long long)s->inflight.n);
-	/* A reset instead of a close: the collector discarded bytes it had
-	 * acknowledged but not read. Syslog over TCP cannot tell which. */
-	if ((soerr == ECONNRESET || s->last_errno == ECONNRESET) &&
-	    (s->c.kind == OUT_SINK_TCP || s->c.kind == OUT_SINK_TLS))
-		log_msg(LOG_WARNING, "sink %s: the collector reset the connection: alerts it had "
-			"received but not yet processed may be lost on its side", s->name);
+	/* A collector that closes with unread bytes sends a reset, not a
+	 * close (after a close of ours, Linux reports EPIPE instead): what its
+	 * TCP acknowledged recently may not have been read, so those records
+	 * are sent again (at least once). After a clean close, everything
+	 * acknowledged was read. */
+	int reset = soerr == ECONNRESET || s->last_errno == ECONNRESET;
+	reap_acked(s, !reset);
+	log_msg(LOG_WARNING, "sink %s: connection %s (%s); %llu records to send again",
+		s->name, reset ? "reset" : "lost", why, (unsigned long long)s->inflight.n);
 	s->last_errno = 0;
 	disconnect(s);
 	requeue_inflight(s);
@@ -1014,7 +1054,7 @@ static void *sender(void *arg)
 			broke(s, "write failed");
 			continue;
 		}
-		reap_acked(s);
+		reap_acked(s, 0);
 		struct rec *r = next_rec(s);
 		if (r) {
 			if (send_rec(s, r) < 0) {
@@ -1044,7 +1084,7 @@ static void *sender(void *arg)
 				}
 				q_push(&s->inflight, r);
 				if (!r->end_off)
-					reap_acked(s);
+					reap_acked(s, 0);
 			} else {
 				if (!r->from_spool) {
 					pthread_mutex_lock(&s->mu);
@@ -1081,6 +1121,10 @@ static void *sender(void *arg)
 	}
 	/* Stopping: whatever is left goes to the spool, or is lost. */
 	requeue_inflight(s);
+	if (s->ssl && s->connected) {
+		(void)SSL_shutdown(s->ssl); /* close_notify: a clean end for the collector */
+		ERR_clear_error();
+	}
 	disconnect(s);
 	for (size_t i = 0; i < s->sp_n; i++)
 		s->sp[i].inflight = 0;

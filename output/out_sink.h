@@ -14,11 +14,15 @@
  * (ZW-900 alerts_dropped) once delivery resumes.
  *
  * Over TCP and TLS a record counts as sent only when the collector's TCP has
- * acknowledged its last byte (TCP_INFO bytes_acked); records still
- * unacknowledged when a connection breaks are sent again on the next one, in
- * order. What a collector acknowledged but lost itself (killed before it
- * wrote the record) cannot be seen without application acknowledgements
- * (RELP), which these transports lack.
+ * acknowledged its last byte (TCP_INFO bytes_acked) and the connection then
+ * stayed up for 300 ms more; records not sent by that rule when a connection
+ * breaks are sent again on the next one, in order. A collector that closes
+ * cleanly has read everything it acknowledged (exactly once); one that
+ * resets the connection (killed with unread data, or refusing us after the
+ * TLS handshake, as rsyslog does for a peer name it does not permit) may
+ * have thrown away what it acknowledged in the last 300 ms, which is sent
+ * again (at least once: a record it had processed may come twice). Only an
+ * application-level acknowledgement (RELP) would do better.
  *
  * The process must ignore SIGPIPE (TLS writes to a collector that went away);
  * zonewatch's main() does.

@@ -46,16 +46,23 @@ openssl req -newkey rsa:2048 -nodes -keyout "$tmp/srv.key" -out "$tmp/srv.csr" \
 	-subj "/CN=localhost" > /dev/null 2>&1 &&
 printf 'subjectAltName=DNS:localhost\n' > "$tmp/ext.cnf" &&
 openssl x509 -req -in "$tmp/srv.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
-	-out "$tmp/srv.pem" -days 2 -extfile "$tmp/ext.cnf" > /dev/null 2>&1 ||
+	-out "$tmp/srv.pem" -days 2 -extfile "$tmp/ext.cnf" > /dev/null 2>&1 &&
+openssl req -newkey rsa:2048 -nodes -keyout "$tmp/cli.key" -out "$tmp/cli.csr" \
+	-subj "/CN=zonewatch-sensor" > /dev/null 2>&1 &&
+printf 'subjectAltName=DNS:zonewatch-sensor\nextendedKeyUsage=clientAuth\n' > "$tmp/cext.cnf" &&
+openssl x509 -req -in "$tmp/cli.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAcreateserial \
+	-out "$tmp/cli.pem" -days 2 -extfile "$tmp/cext.cnf" > /dev/null 2>&1 ||
 	skip "openssl could not make the test certificates"
 
 # Free ports, chosen now.
 set -- $(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(9)]
+ss = [socket.socket() for _ in range(10)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
 P_UDP=$1 P_TCP=$2 P_TLS=$3 P_CEF=$4 P_TXT=$5 P_FTCP=$6 P_FTLS=$7 P_DOWN=$8 P_BACK=$9
+shift 9
+P_MTLS=$1
 
 # conf NAME then "kind port file" triples: writes $tmp/NAME.conf
 conf() {
@@ -75,6 +82,8 @@ conf() {
 			udp) echo "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$2\" ruleset=\"r$2\")" ;;
 			tcp) echo "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$2\" ruleset=\"r$2\")" ;;
 			tls) echo "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$2\" ruleset=\"r$2\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"anon\")" ;;
+			# mutual TLS: rsyslogd wants a client certificate for this name
+			mtls) echo "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$2\" ruleset=\"r$2\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\" streamDriver.authMode=\"x509/name\" permittedPeer=[\"zonewatch-sensor\"])" ;;
 			esac
 			echo "ruleset(name=\"r$2\") { action(type=\"omfile\" file=\"$tmp/$3\" template=\"raw\") }"
 			shift 3
@@ -124,8 +133,8 @@ checkf() { # checkf FORMAT ORDER RECEIVED JSONL DESCRIPTION
 
 # ---- 1. the three transports and three formats ----
 conf main udp "$P_UDP" udp.log tcp "$P_TCP" tcp.log tls "$P_TLS" tls.log \
-	tcp "$P_CEF" cef.log tcp "$P_TXT" txt.log
-start main "$P_TCP" "$P_TLS"
+	tcp "$P_CEF" cef.log tcp "$P_TXT" txt.log mtls "$P_MTLS" mtls.log
+start main "$P_TCP" "$P_TLS" "$P_MTLS"
 N=200
 "$ALERTGEN" -n $N --json "$tmp/a.jsonl" --syslog "tcp://127.0.0.1:$P_TCP" --syslog "tls://localhost:$P_TLS" --ca "$tmp/ca.pem" \
 	2> "$tmp/gen1.err" || bad "alertgen (json) failed: $(cat "$tmp/gen1.err")"
@@ -165,6 +174,20 @@ fi
 grep -q "certificate not accepted\|certificate verify failed" "$tmp/gen5.err" &&
 	ok "TLS refuses a server certificate from an unknown CA" ||
 	bad "TLS CA check: $(cat "$tmp/gen5.err")"
+
+# Client certificate: rsyslogd (x509/name) accepts us only with it.
+"$ALERTGEN" -n 20 --json "$tmp/m.jsonl" --syslog "tls://localhost:$P_MTLS" --ca "$tmp/ca.pem" \
+	--cert "$tmp/cli.pem" --key "$tmp/cli.key" 2> "$tmp/gen6.err"
+wait_lines "$tmp/mtls.log" 20
+checkf rfc5424-json ordered "$tmp/mtls.log" "$tmp/m.jsonl" "TLS with a client certificate"
+"$ALERTGEN" -n 2 --json "$tmp/m2.jsonl" --syslog "tls://localhost:$P_MTLS" --ca "$tmp/ca.pem" \
+	--drain-timeout 500 2> "$tmp/gen7.err"
+sleep 0.3
+if [ "$(wc -l < "$tmp/mtls.log")" -eq 20 ] && grep -q " 0 sent, .* 2 lost at exit" "$tmp/gen7.err"; then
+	ok "without the client certificate nothing is accepted, and the loss is reported"
+else
+	bad "without a client certificate: $(cat "$tmp/gen7.err")"
+fi
 stop main
 
 # ---- 2. collector stopped mid-stream and started again ----
