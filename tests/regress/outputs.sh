@@ -23,6 +23,22 @@ mb="$srcdir/pcaps/modbus/modbus-digitalbond-part2-many-fcs-exceptions-malformed.
 [ -s "$tmp/all.json" ] && [ ! -s "$tmp/alerts.json" ] && ok "--alerts-only writes no events" ||
 	bad "--alerts-only: $(wc -l < "$tmp/alerts.json") records"
 
+# Whatever bytes came off the wire, every record is valid UTF-8 JSON
+# (damaged captures and IT protocols with free text: DNS, HTTP, FTP, ...).
+for f in "$srcdir"/pcaps/corrupt/*.pcap* "$srcdir"/pcaps/it/*.pcap*; do
+	"$ZONEWATCH" read -q --flows --metrics --no-aggregate "$f" 2> /dev/null
+done > "$tmp/wire.json"
+if python3 -c '
+import json, sys
+n = 0
+for l in open(sys.argv[1], "rb"):
+    json.loads(l.decode("utf-8")); n += 1
+print(n)' "$tmp/wire.json" > "$tmp/wire.n" 2>&1; then
+	ok "$(cat "$tmp/wire.n") records from damaged and IT captures are valid UTF-8 JSON"
+else
+	bad "invalid JSON or UTF-8: $(tail -1 "$tmp/wire.n")"
+fi
+
 # Size rotation: FILE.2, FILE.1, FILE in that order are the whole output.
 "$ZONEWATCH" read -q --flows --json "$tmp/full.json" "$mb"
 "$ZONEWATCH" read -q --flows --json "$tmp/rot.json" --json-max-size 20K --json-keep 9 "$mb"
