@@ -36,11 +36,12 @@ cd "$top"
 # Build dependencies, by Debian 12 package name.
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
 libmaxminddb-dev libjson-c-dev libyaml-dev libssl-dev check"
-# Only for `make check`: a real syslog collector (UDP, TCP, TLS) for
-# tests/regress/syslog.sh, and the tools that make its certificates and
+# What only the tests need: a MaxMind database writer (the GeoIP test builds
+# its own small database), and a real syslog collector (UDP, TCP, TLS) for
+# tests/regress/syslog.sh with the tools that make its certificates and
 # parse what it received.
 if [ "$mode" = test ]; then
-	PKGS="$PKGS rsyslog rsyslog-gnutls openssl python3"
+	PKGS="$PKGS libmaxmind-db-writer-perl rsyslog rsyslog-gnutls openssl python3"
 fi
 
 missing=""
@@ -103,17 +104,23 @@ if [ "$mode" = test ]; then
 	exit 0
 fi
 
-cap="$top/pcaps/modbus/modbus-digitalbond-part1-fc5-fc6-fc8-fc43-exceptions.pcap"
-out="$top/$builddir/quickstart-events.jsonl"
+cap="$top/pcaps/plant/zw-plant.pcap"
+policy="$top/examples/plant-policy.yaml"
+out="$top/$builddir/quickstart-alerts.jsonl"
 echo
-echo "quickstart: replaying $(basename "$cap") (Digital Bond Modbus/TCP test data)"
-./zonewatch read --flows --json "$out" "$cap"
+echo "quickstart: the example policy (examples/plant-policy.yaml):"
+./zonewatch policy check "$policy"
 echo
-echo "quickstart: $(wc -l < "$out") JSON records in $out; operations seen:"
-sed -n 's/.*"action":"\([a-z_0-9]*\)".*"function_class":"\([a-z]*\)".*/\2 \1/p' "$out" |
+echo "quickstart: replaying $(basename "$cap") (a small plant recorded from real Modbus,"
+echo "  OPC UA, SSH, telnet, FTP, HTTP and TLS software; pcaps/plant/GROUND-TRUTH.md)"
+./zonewatch read -p "$policy" --flows --json "$out" "$cap"
+echo
+echo "quickstart: $(grep -c '"kind":"alert"' "$out") alert records in $out:"
+sed -n 's/.*"rule":{"id":"\(ZW-[0-9]*\)".*"message":"\(.*\)","source".*"severity":"\([a-z]*\)","phase":"\([a-z]*\)".*/  \3	\1 \4	\2/p' "$out" |
+	cut -c1-200
+echo
+echo "quickstart: operations the dissectors decoded:"
+sed -n 's/.*"kind":"event".*"action":"\([a-z_0-9]*\)".*"function_class":"\([a-z]*\)".*/\2 \1/p' "$out" |
 	sort | uniq -c | sort -rn
 echo
-echo "quickstart: first event:"
-grep -m1 -v '"action":"flow"' "$out" || true
-echo
-echo "Next: ./$builddir/zonewatch read --help    (man: doc/zonewatch.8)"
+echo "Next: ./$builddir/zonewatch read --help    (man: doc/zonewatch.8; policy: docs/policy.md)"

@@ -24,6 +24,8 @@
 #include "output/out_config.h"
 #include "output/out_json.h"
 #include "output/out_sink.h"
+#include "rules/rule_model.h"
+#include "rules/rule_run.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -36,7 +38,7 @@ static void on_signal(int sig)
 		got_usr1 = 1;
 		return;
 	}
-	if (sig == SIGHUP) { /* logrotate moved the JSON file */
+	if (sig == SIGHUP) { /* policy reload; JSON file reopen (logrotate) */
 		got_hup = 1;
 		return;
 	}
@@ -54,10 +56,13 @@ static void usage_main(FILE *fp)
 		"Commands:\n"
 		"  read FILE...       replay pcap/pcapng files (forensics, acceptance tests)\n"
 		"  live -i IFACE      capture on an interface (SPAN/mirror port sensor)\n"
+		"  policy check FILE  validate a zone/conduit policy and summarise it\n"
 		"\n"
 		"  zonewatch COMMAND --help   options of a command\n"
 		"  zonewatch --version        version and library versions\n"
 		"\n"
+		"Alerts come from the zone/conduit policy given with --policy (docs/policy.md),\n"
+		"or from a built-in default policy without one.\n"
 		"Output is JSON lines with Elastic Common Schema field names (docs/schema.md);\n"
 		"statistics go to standard error at exit. See zonewatch(8).\n");
 }
@@ -66,11 +71,20 @@ static void usage_cmd(FILE *fp, int live)
 {
 	if (live)
 		fprintf(fp, "Usage: zonewatch live -i IFACE [OPTION]...\n"
-			    "Capture on IFACE until interrupted (SIGINT/SIGTERM); SIGUSR1 prints statistics.\n");
+			    "Capture on IFACE until interrupted (SIGINT/SIGTERM); SIGUSR1 prints statistics,\n"
+			    "SIGHUP reloads the policy (a bad file keeps the running policy).\n");
 	else
 		fprintf(fp, "Usage: zonewatch read [OPTION]... FILE...\n"
 			    "Replay pcap or pcapng FILEs in order (\"-\" reads standard input) as one capture.\n");
 	fprintf(fp,
+		"\nPolicy:\n"
+		"  -p, --policy FILE        zone/conduit policy (YAML or JSON, docs/policy.md);\n"
+		"                           without it a built-in default policy reports remote\n"
+		"                           access from public addresses, program and control\n"
+		"                           operations, OPC UA anonymous writes and TLS/cleartext\n"
+		"                           hygiene\n"
+		"      --geoip-db FILE      MaxMind country database (mmdb) for external peers\n"
+		"      --asn-db FILE        MaxMind ASN database (mmdb) for external peers\n"
 		"\nOutput:\n"
 		"  -j, --json FILE          JSON lines to FILE (\"-\" = standard output, the default)\n"
 		"      --flows              also write one record per flow when it ends\n"
@@ -128,20 +142,80 @@ static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 
 struct sink_ctx {
 	struct out_json *json;
-	struct out_sinks *sinks; /* alerts: out_json_alert() and out_sinks_alert() */
+	struct rule_run *rules;
+	struct out_sinks *sinks; /* syslog/CEF destinations of the alerts */
 };
 
 static void sink_event(void *user, const struct dis_event *ev)
 {
 	struct sink_ctx *s = user;
 	out_json_event(s->json, ev);
+	rule_run_event(s->rules, ev);
 }
 
 static void sink_flow(void *user, const struct flow *f, enum flow_end_reason why)
 {
 	struct sink_ctx *s = user;
+	rule_run_flow_end(s->rules, f);
 	out_json_flow(s->json, f, why);
 }
+
+static void sink_classified(void *user, struct flow *f)
+{
+	struct sink_ctx *s = user;
+	rule_run_flow(s->rules, f);
+}
+
+static void sink_tick(void *user, uint64_t now_us)
+{
+	struct sink_ctx *s = user;
+	rule_run_tick(s->rules, now_us);
+}
+
+static void sink_alert(void *user, const struct rule_alert *a)
+{
+	struct sink_ctx *s = user;
+	out_json_alert(s->json, a);
+	out_sinks_alert(s->sinks, a);
+}
+
+/* Policy protocol names beyond our dissectors' are nDPI's. */
+static int proto_known(void *user, const char *name)
+{
+	char buf[96];
+	if (dis_ndpi_proto_known(user, name))
+		return 1;
+	/* "ftp" names nDPI's ftp_control and ftp_data (rule_eval.c) */
+	snprintf(buf, sizeof(buf), "%s_control", name);
+	return dis_ndpi_proto_known(user, buf);
+}
+
+static void print_policy_errors(const struct rule_errors *err)
+{
+	for (unsigned i = 0; i < err->n; i++)
+		fprintf(stderr, "%s\n", err->msg[i]);
+	if (err->dropped)
+		fprintf(stderr, "... and %u more errors\n", err->dropped);
+}
+
+/* Loads the policy file (NULL: the built-in default). */
+static struct rule_policy *load_policy(const char *path, struct dis_ndpi *nd)
+{
+	if (!path) {
+		struct rule_policy *p = rule_policy_builtin();
+		if (!p)
+			log_msg(LOG_ERR, "out of memory");
+		return p;
+	}
+	static struct rule_errors err;
+	struct rule_policy *p = rule_policy_load(path, proto_known, nd, &err);
+	if (!p)
+		print_policy_errors(&err);
+	return p;
+}
+
+static const char *g_policy_path;
+static struct rule_run *g_rules;
 
 static struct out_json *g_json;
 static struct out_sinks *g_sinks;
@@ -150,10 +224,22 @@ static int g_quiet;
 static void on_tick(struct cap_engine *e)
 {
 	if (got_hup) {
-		char err[ZW_ERRBUF_SIZE];
 		got_hup = 0;
-		if (g_json && out_json_reopen(g_json, err, sizeof(err)) < 0)
-			log_msg(LOG_ERR, "%s", err);
+		if (g_rules && g_policy_path) {
+			struct rule_policy *p = load_policy(g_policy_path, e->nd);
+			if (p) {
+				rule_run_set_policy(g_rules, p, e->now_us);
+				log_msg(LOG_NOTICE, "policy %s reloaded", g_policy_path);
+			} else {
+				log_msg(LOG_ERR, "policy %s not reloaded: keeping the running policy",
+					g_policy_path);
+			}
+		}
+		if (g_json) {
+			char err[ZW_ERRBUF_SIZE];
+			if (out_json_reopen(g_json, err, sizeof(err)) < 0)
+				log_msg(LOG_ERR, "%s", err);
+		}
 	}
 	if (got_usr1) {
 		got_usr1 = 0;
@@ -174,9 +260,13 @@ enum {
 	OPT_FLOWS = 1000, OPT_NO_EVENTS, OPT_METRICS, OPT_OBSERVER, OPT_NO_PROGRESS, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_TCP_SHORT_TIMEOUT, OPT_UDP_TIMEOUT, OPT_REASM_MEMCAP, OPT_NDPI_SLOTS,
 	OPT_NO_NDPI, OPT_NO_PROMISC, OPT_NDPI_PACKETS, OPT_TCP_CLOSED_TIMEOUT, OPT_NO_AGGREGATE,
+	OPT_GEOIP_DB, OPT_ASN_DB,
 };
 
 static const struct option long_opts[] = {
+	{ "policy", required_argument, NULL, 'p' },
+	{ "geoip-db", required_argument, NULL, OPT_GEOIP_DB },
+	{ "asn-db", required_argument, NULL, OPT_ASN_DB },
 	{ "json", required_argument, NULL, 'j' },
 	{ "flows", no_argument, NULL, OPT_FLOWS },
 	{ "no-events", no_argument, NULL, OPT_NO_EVENTS },
@@ -205,10 +295,13 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static void print_alert_stats(FILE *fp, const struct rule_run *r);
+
 static int run(int argc, char **argv, int live)
 {
 	struct cap_config cfg;
 	const char *json_path = "-", *iface = NULL, *observer = NULL;
+	const char *policy_path = NULL, *geoip_db = NULL, *asn_db = NULL;
 	unsigned what = OUT_JSON_EVENTS | OUT_JSON_ALERTS;
 	struct out_config oc;
 	int json_from_cli = 0;
@@ -220,8 +313,11 @@ static int run(int argc, char **argv, int live)
 	cap_config_defaults(&cfg);
 	out_config_init(&oc);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, live ? "j:qvf:i:s:B:h" : "j:qvf:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, live ? "p:j:qvf:i:s:B:h" : "p:j:qvf:h", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'p': policy_path = optarg; break;
+		case OPT_GEOIP_DB: geoip_db = optarg; break;
+		case OPT_ASN_DB: asn_db = optarg; break;
 		case 'j': json_path = optarg; json_from_cli = 1; break;
 		case OPT_FLOWS: what |= OUT_JSON_FLOWS; break;
 		case OPT_NO_EVENTS: what &= ~(unsigned)OUT_JSON_EVENTS; break;
@@ -323,8 +419,8 @@ static int run(int argc, char **argv, int live)
 	json.sinks = &alert_sinks;
 	g_sinks = &alert_sinks;
 	json.observer = observer;
-	struct sink_ctx sc = { &json, &alert_sinks };
-	struct cap_sinks sinks = { sink_event, sink_flow, &sc };
+	struct sink_ctx sc = { &json, NULL, &alert_sinks };
+	struct cap_sinks sinks = { sink_event, sink_flow, sink_classified, sink_tick, &sc };
 	static struct cap_engine engine;
 	if (cap_engine_init(&engine, &cfg, &sinks, errbuf, sizeof(errbuf)) < 0) {
 		log_msg(LOG_ERR, "%s", errbuf);
@@ -334,6 +430,38 @@ static int run(int argc, char **argv, int live)
 		return EXIT_FAILURE;
 	}
 	json.nd = engine.nd;
+	struct dis_ndpi *names = engine.nd ? engine.nd : dis_ndpi_new(1, 0, errbuf, sizeof(errbuf));
+	struct rule_policy *pol = load_policy(policy_path, names);
+	if (names != engine.nd)
+		dis_ndpi_free(names);
+	sc.rules = pol ? rule_run_new(pol, engine.nd, sink_alert, &sc) : NULL;
+	if (pol && !sc.rules)
+		rule_policy_free(pol);
+	if (sc.rules && rule_run_geoip(sc.rules, geoip_db, asn_db, errbuf, sizeof(errbuf)) < 0) {
+		log_msg(LOG_ERR, "%s", errbuf);
+		rule_run_free(sc.rules);
+		sc.rules = NULL;
+		pol = NULL;
+	}
+	if (!sc.rules) {
+		if (pol)
+			log_msg(LOG_ERR, "out of memory");
+		else if (policy_path)
+			log_msg(LOG_ERR, "policy %s not loaded (errors above)", policy_path);
+		cap_engine_destroy(&engine);
+		(void)out_json_close(&json);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
+		return EXIT_FAILURE;
+	}
+	if (policy_path)
+		log_msg(LOG_INFO, "policy %s: site '%s'", policy_path, rule_run_policy(sc.rules)->site);
+	else
+		log_msg(LOG_NOTICE, "no --policy: built-in default policy (remote access from public "
+				    "addresses, program/control operations, hygiene)");
+	g_rules = sc.rules;
+	g_policy_path = policy_path;
+	json.rule_stats = rule_run_stats(sc.rules);
 	g_engine = &engine;
 	g_json = &json;
 
@@ -377,9 +505,11 @@ static int run(int argc, char **argv, int live)
 	if (got_stop)
 		log_msg(LOG_NOTICE, "interrupted: writing the records of the active flows");
 	cap_engine_finish(&engine);
+	rule_run_finish(sc.rules, engine.now_us);
 	out_json_metric(&json, &engine);
 	if (!g_quiet) {
 		out_stats_text(stderr, &engine);
+		print_alert_stats(stderr, sc.rules);
 		out_sinks_stats_text(stderr, &alert_sinks);
 	}
 	/* Delivery: bounded wait, then what is left stays in the spool. */
@@ -394,8 +524,106 @@ static int run(int argc, char **argv, int live)
 	}
 	g_engine = NULL;
 	g_json = NULL;
+	g_rules = NULL;
+	rule_run_free(sc.rules);
 	cap_engine_destroy(&engine);
 	return rc;
+}
+
+static void print_alert_stats(FILE *fp, const struct rule_run *r)
+{
+	const struct rule_run_stats *st = rule_run_stats(r);
+	uint64_t total = 0;
+	for (int k = 0; k < RULE_KIND__COUNT; k++)
+		total += st->alerts[k];
+	fprintf(fp, "alerts: %llu (%llu records: %llu repeats folded into %llu summaries, %llu "
+		    "session ends) policy '%s'\n",
+		(unsigned long long)total, (unsigned long long)st->records,
+		(unsigned long long)st->suppressed, (unsigned long long)st->summaries,
+		(unsigned long long)st->sessions_ended, rule_run_policy(r)->site);
+	for (int k = 0; k < RULE_KIND__COUNT; k++)
+		if (st->alerts[k])
+			fprintf(fp, "  %-8s %-40s %llu\n", rule_kind_id((enum rule_kind)k),
+				rule_kind_name((enum rule_kind)k), (unsigned long long)st->alerts[k]);
+	if (st->dedup_full)
+		fprintf(fp, "  %llu alerts not deduplicated: table full\n",
+			(unsigned long long)st->dedup_full);
+}
+
+/* zonewatch policy check FILE */
+static int cmd_policy(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		FILE *fp = argc < 2 ? stderr : stdout;
+		fprintf(fp, "Usage: zonewatch policy check FILE\n"
+			    "       zonewatch policy protocols\n"
+			    "check: validates a zone/conduit policy (docs/policy.md): prints every error\n"
+			    "with file:line:column and exits 1, or prints a summary and exits 0.\n"
+			    "protocols: lists the protocol names a policy may use.\n");
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	char errbuf[ZW_ERRBUF_SIZE];
+	if (strcmp(argv[1], "protocols") == 0 && argc == 2) {
+		printf("zonewatch dissectors: modbus s7comm s7comm-plus opcua cotp\n"
+		       "nDPI protocols (case does not matter; \"ftp\" also covers ftp_control/ftp_data):\n");
+		struct dis_ndpi *nd = dis_ndpi_new(1, 0, errbuf, sizeof(errbuf));
+		if (!nd) {
+			log_msg(LOG_ERR, "%s", errbuf);
+			return EXIT_FAILURE;
+		}
+		for (unsigned id = 0; id < dis_ndpi_proto_count(nd); id++) {
+			const char *n = dis_ndpi_proto_id_name(nd, id);
+			if (n && *n)
+				printf("  %s\n", n);
+		}
+		dis_ndpi_free(nd);
+		return 0;
+	}
+	if (strcmp(argv[1], "check") != 0 || argc != 3) {
+		log_msg(LOG_ERR, "policy: expected 'check FILE' or 'protocols'");
+		return EXIT_USAGE;
+	}
+	struct dis_ndpi *nd = dis_ndpi_new(1, 0, errbuf, sizeof(errbuf));
+	if (!nd)
+		log_msg(LOG_WARNING, "%s: nDPI protocol names not checked", errbuf);
+	static struct rule_errors err;
+	struct rule_policy *p = rule_policy_load(argv[2], nd ? proto_known : NULL, nd, &err);
+	dis_ndpi_free(nd);
+	if (!p) {
+		print_policy_errors(&err);
+		fprintf(stderr, "%s: %u error%s\n", argv[2], err.n + err.dropped,
+			err.n + err.dropped == 1 ? "" : "s");
+		return EXIT_FAILURE;
+	}
+	printf("%s: OK: site '%s'\n", argv[2], p->site);
+	printf("zones (%u):\n", p->nzones);
+	for (uint32_t i = 0; i < p->nzones; i++) {
+		const struct rule_zone *z = &p->zones[i];
+		char sl[16] = "-";
+		if (z->security_level >= 0)
+			snprintf(sl, sizeof(sl), "SL%d", z->security_level);
+		unsigned na = 0;
+		for (uint32_t a = 0; a < p->nassets; a++)
+			na += p->assets[a].zone == i;
+		printf("  %-20s %-4s %u network%s, %u asset%s\n", z->name, sl, z->nnets,
+		       z->nnets == 1 ? "" : "s", na, na == 1 ? "" : "s");
+	}
+	printf("assets: %u\n", p->nassets);
+	printf("conduits (%u):\n", p->nconduits);
+	for (uint32_t i = 0; i < p->nconduits; i++) {
+		const struct rule_conduit *c = &p->conduits[i];
+		printf("  %-20s %s %s %s, %u rule%s\n", c->name, p->zones[c->from].name,
+		       c->bidir ? "<->" : "->", p->zones[c->to].name, c->nallow,
+		       c->nallow == 1 ? "" : "s");
+	}
+	printf("remote access: %u approved path%s; hygiene: minimum TLS %s, %u cleartext "
+	       "protocol%s forbidden across conduits\n",
+	       p->nremote, p->nremote == 1 ? "" : "s",
+	       p->min_tls == 0x0304 ? "1.3" : p->min_tls == 0x0303 ? "1.2" :
+	       p->min_tls == 0x0302 ? "1.1" : p->min_tls == 0x0301 ? "1.0" : "none",
+	       p->cleartext.n, p->cleartext.n == 1 ? "" : "s");
+	rule_policy_free(p);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -417,6 +645,8 @@ int main(int argc, char **argv)
 		return run(argc - 1, argv + 1, 0);
 	if (strcmp(cmd, "live") == 0)
 		return run(argc - 1, argv + 1, 1);
+	if (strcmp(cmd, "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
 	log_msg(LOG_ERR, "unknown command '%s'", cmd);
 	usage_main(stderr);
 	return EXIT_USAGE;

@@ -71,8 +71,25 @@ static void on_flow_end(void *user, struct flow *f, enum flow_end_reason why)
 	dis_flow_end(&e->dr, f, f->last_us);
 	if (e->nd)
 		dis_ndpi_finish(e->nd, f);
+	if (!f->rule.classified && e->sinks.classified) {
+		f->rule.classified = 1;
+		e->sinks.classified(e->sinks.user, f);
+	}
 	if (e->sinks.flow)
 		e->sinks.flow(e->sinks.user, f, why);
+}
+
+/* 1 when nothing more will be learnt about the flow's protocol. */
+static inline int app_known(const struct cap_engine *e, const struct flow *f)
+{
+	int passive = f->dis_proto && dis_protos[f->dis_proto - 1]->passive;
+	if (f->dis_confirmed && !passive)
+		return 1;
+	if (f->dis && !passive)
+		return 0; /* one of ours is still deciding */
+	if (e->nd)
+		return f->ndpi.done;
+	return f->key.l4_proto != 6 || f->dis_gave_up;
 }
 
 static void on_event(void *user, const struct dis_event *ev)
@@ -145,6 +162,8 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 		if (s != e->last_expire_s) {
 			e->last_expire_s = s;
 			flow_expire(&e->ft, ts_us);
+			if (e->sinks.tick)
+				e->sinks.tick(e->sinks.user, ts_us);
 		}
 	} else {
 		e->cs.time_backwards++;
@@ -190,9 +209,10 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 	 * ways) nDPI's answer so far is final and its slot is freed; if ours
 	 * rejects the flow, nDPI carries on. */
 	if (e->nd && !f->ndpi.done) {
-		if (f->dis_confirmed)
+		int passive = f->dis_proto && dis_protos[f->dis_proto - 1]->passive;
+		if (f->dis_confirmed && !passive)
 			dis_ndpi_stop(e->nd, f);
-		else if (f->dis)
+		else if (f->dis && !passive)
 			; /* one of ours holds it: nDPI waits */
 		else if (r == DEC_TCP && pp->payload_len == 0 && !f->dis_gave_up &&
 			 (dis_tcp_port_hint(f->key.port[0]) || dis_tcp_port_hint(f->key.port[1])) &&
@@ -200,6 +220,10 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 			; /* handshake on a dissector's port: held back */
 		else
 			dis_ndpi_packet(e->nd, f, frame + pp->l3_off, pp->l3_len, ts_us);
+	}
+	if (!f->rule.classified && e->sinks.classified && app_known(e, f)) {
+		f->rule.classified = 1;
+		e->sinks.classified(e->sinks.user, f);
 	}
 }
 

@@ -41,6 +41,12 @@ void cap_config_defaults(struct cap_config *c);
 struct cap_sinks {
 	void (*event)(void *user, const struct dis_event *ev);
 	void (*flow)(void *user, const struct flow *f, enum flow_end_reason why);
+	/* Once per flow, when its protocol is known (a dissector confirmed it,
+	 * nDPI decided, or neither can say more), and at the latest just
+	 * before the flow ends. The flow's f->rule belongs to the callee. */
+	void (*classified)(void *user, struct flow *f);
+	/* Once per second of capture time. */
+	void (*tick)(void *user, uint64_t now_us);
 	void *user;
 };
 

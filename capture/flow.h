@@ -70,6 +70,16 @@ struct flow_ndpi {
 	uint8_t pkts;         /* packets given to nDPI */
 	uint8_t done;         /* classification finished */
 	uint8_t stopped;      /* finished early: a zonewatch dissector confirmed the flow */
+	uint16_t tls_version; /* TLS/DTLS version nDPI saw (0x0303 = TLS 1.2), 0 if none */
+};
+
+/* Policy state carried by the flow (filled by rules/). */
+struct flow_rule {
+	uint32_t gen;         /* policy generation zone[] and asset[] belong to; 0 = none */
+	uint16_t zone[2];     /* per direction (0 initiator) */
+	uint16_t asset[2];
+	uint8_t classified;   /* the flow-level verdicts were made */
+	uint8_t remote;       /* a remote-access alert was raised: record at the end */
 };
 
 struct dis_flow; /* dissectors/dis.h */
@@ -109,6 +119,7 @@ struct flow {
 	uint64_t id;             /* 1, 2, ... in creation order */
 	uint64_t first_us;
 	uint64_t payload_bytes[2];
+	struct flow_rule rule;
 };
 
 struct flow_config {

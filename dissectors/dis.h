@@ -45,6 +45,13 @@ struct dis_proto {
 	const char *name;   /* snake_case, also the JSON object name: "modbus" */
 	const char *label;  /* for humans: "Modbus/TCP" */
 	uint16_t tcp_port;  /* well-known port, tried first; 0 if none */
+	/* A passive dissector only observes (session attribution: banners,
+	 * user names, file names) a flow that nDPI goes on classifying: nDPI
+	 * neither waits for it nor stops when it confirms, and the flow's
+	 * protocol is known only when nDPI has decided. When both directions
+	 * have stopped parsing (DIS_UNSUPPORTED with *used 0) it is closed and
+	 * detached, and the flow's bytes are no longer reassembled. */
+	uint8_t passive;
 	size_t state_size;  /* per-flow state, zeroed before init */
 	size_t max_pdu;     /* largest PDU the leftover buffer must hold */
 	/* dir: 0 = bytes from the flow initiator. Must not keep buf. */

@@ -3,6 +3,7 @@
 
 #include "dissectors/dis_ndpi.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +92,19 @@ void dis_ndpi_free(struct dis_ndpi *n)
 	free(n);
 }
 
+static int is_tls(uint16_t id)
+{
+	return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_DTLS;
+}
+
 static void release(struct dis_ndpi *n, struct flow *f)
 {
 	uint32_t s = f->ndpi.slot;
+	if (is_tls(f->ndpi.master) || is_tls(f->ndpi.app)) {
+		uint16_t v = n->slots[s].protos.tls_quic.ssl_version;
+		if ((v >= 0x0300 && v <= 0x0304) || (v >= 0xfefc && v <= 0xfeff))
+			f->ndpi.tls_version = v;
+	}
 	ndpi_free_flow_data(&n->slots[s]);
 	n->owner[s] = NULL;
 	n->free_stack[n->free_top++] = s;
@@ -283,4 +294,95 @@ const char *dis_ndpi_risk_name(unsigned bit)
 const struct dis_ndpi_stats *dis_ndpi_stats(const struct dis_ndpi *n)
 {
 	return &n->st;
+}
+
+int dis_ndpi_proto_known(struct dis_ndpi *n, const char *name)
+{
+	if (!n || !name)
+		return 0;
+	if (strcmp(name, "unknown") == 0)
+		return 1;
+	return ndpi_get_proto_by_name(n->mod, name) != NDPI_PROTOCOL_UNKNOWN;
+}
+
+static const char *lower_name(struct dis_ndpi *n, uint16_t id, char *buf, size_t len)
+{
+	if (id == NDPI_PROTOCOL_UNKNOWN || len == 0)
+		return NULL;
+	const char *s = ndpi_get_proto_name(n->mod, id);
+	if (!s)
+		return NULL;
+	size_t i;
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (char)tolower((unsigned char)s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+void dis_ndpi_names(struct dis_ndpi *n, const struct flow_ndpi *fn, char *master, char *app,
+		    size_t len, const char **m, const char **a)
+{
+	*m = n ? lower_name(n, fn->master, master, len) : NULL;
+	*a = n && fn->app != fn->master ? lower_name(n, fn->app, app, len) : NULL;
+}
+
+const char *dis_ndpi_cleartext(const struct flow_ndpi *fn)
+{
+	uint16_t ids[2] = { fn->master, fn->app };
+	for (int i = 0; i < 2; i++) {
+		switch (ids[i]) {
+		case NDPI_PROTOCOL_FTP_CONTROL:
+		case NDPI_PROTOCOL_FTP_DATA: return "ftp";
+		case NDPI_PROTOCOL_TFTP: return "tftp";
+		case NDPI_PROTOCOL_TELNET: return "telnet";
+		case NDPI_PROTOCOL_SMBV1: return "smbv1";
+		case NDPI_PROTOCOL_MAIL_SMTP: return "smtp";
+		case NDPI_PROTOCOL_MAIL_POP: return "pop3";
+		case NDPI_PROTOCOL_MAIL_IMAP: return "imap";
+		default: break;
+		}
+	}
+	if (fn->risk & (1ull << NDPI_SMB_INSECURE_VERSION))
+		return "smbv1";
+	if (fn->master == NDPI_PROTOCOL_HTTP || fn->app == NDPI_PROTOCOL_HTTP)
+		return fn->risk & (1ull << NDPI_CLEAR_TEXT_CREDENTIALS) ? "http_basic_auth" : "http";
+	return NULL;
+}
+
+int dis_ndpi_is_remote(const struct flow_ndpi *fn)
+{
+	return fn->category == NDPI_PROTOCOL_CATEGORY_REMOTE_ACCESS;
+}
+
+size_t dis_ndpi_tls_risks(const struct flow_ndpi *fn, char *buf, size_t len)
+{
+	static const ndpi_risk_enum tls[] = { NDPI_TLS_WEAK_CIPHER, NDPI_TLS_CERTIFICATE_EXPIRED,
+					      NDPI_TLS_CERTIFICATE_MISMATCH,
+					      NDPI_TLS_SELFSIGNED_CERTIFICATE };
+	size_t o = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++) {
+		if (!(fn->risk & (1ull << tls[i])))
+			continue;
+		const char *r = ndpi_risk2str(tls[i]);
+		int k = snprintf(buf + o, len > o ? len - o : 0, "%s%s", o ? ", " : "", r ? r : "?");
+		if (k > 0)
+			o += (size_t)k;
+		if (o >= len) {
+			o = len ? len - 1 : 0;
+			break;
+		}
+	}
+	return o;
+}
+
+unsigned dis_ndpi_proto_count(struct dis_ndpi *n)
+{
+	return n ? ndpi_get_num_supported_protocols(n->mod) : 0;
+}
+
+const char *dis_ndpi_proto_id_name(struct dis_ndpi *n, unsigned id)
+{
+	return n ? ndpi_get_proto_name(n->mod, (u_int16_t)id) : NULL;
 }

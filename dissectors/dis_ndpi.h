@@ -66,6 +66,24 @@ const char *dis_ndpi_category_name(struct dis_ndpi *n, const struct flow_ndpi *f
 /* Name of risk bit i (0..63), or NULL if unnamed. */
 const char *dis_ndpi_risk_name(unsigned bit);
 
+/* For the policy: 1 when name (lower case) is an nDPI protocol name. */
+int dis_ndpi_proto_known(struct dis_ndpi *n, const char *name);
+/* The protocols nDPI knows: ids 0 .. count-1 and their names. */
+unsigned dis_ndpi_proto_count(struct dis_ndpi *n);
+const char *dis_ndpi_proto_id_name(struct dis_ndpi *n, unsigned id);
+/* Lower-case names of the master and (if different) app protocol into the
+ * len-byte buffers; *m / *a point at them, or are NULL when unknown. */
+void dis_ndpi_names(struct dis_ndpi *n, const struct flow_ndpi *fn, char *master, char *app,
+		    size_t len, const char **m, const char **a);
+/* The cleartext protocol of the flow in policy terms (ftp, tftp, telnet,
+ * smbv1, smtp, pop3, imap, http_basic_auth, http), or NULL. */
+const char *dis_ndpi_cleartext(const struct flow_ndpi *fn);
+/* 1 when nDPI files the protocol under remote access. */
+int dis_ndpi_is_remote(const struct flow_ndpi *fn);
+/* Names of the TLS weaknesses nDPI flagged (weak cipher, expired,
+ * mismatched or self-signed certificate), comma separated; returns length. */
+size_t dis_ndpi_tls_risks(const struct flow_ndpi *fn, char *buf, size_t len);
+
 const struct dis_ndpi_stats *dis_ndpi_stats(const struct dis_ndpi *n);
 
 #endif /* ZW_DIS_NDPI_H */

@@ -44,7 +44,7 @@ int dis_proto_index(const struct dis_proto *p)
 int dis_tcp_port_hint(uint16_t port)
 {
 	for (unsigned i = 0; dis_protos[i]; i++)
-		if (dis_protos[i]->tcp_port == port)
+		if (dis_protos[i]->tcp_port == port && !dis_protos[i]->passive)
 			return 1;
 	return 0;
 }

@@ -465,11 +465,25 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 	}
 }
 
+/* A passive dissector that has stopped both ways is done with the flow. */
+static void passive_done(struct dis_runtime *rt, struct flow *f, uint64_t ts_us)
+{
+	struct dis_flow *df = f->dis;
+	if (!df || !df->proto->passive || df->dead_dirs != 3)
+		return;
+	struct dis_ctx ctx = { rt, f, df, ts_us };
+	if (df->proto->close)
+		df->proto->close(df->state, &ctx);
+	detach(rt, f);
+	f->dis_gave_up = 1; /* no more reassembly; dis_proto still names it */
+}
+
 void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data,
 		     size_t len, uint64_t ts_us)
 {
 	if (f->dis) {
 		feed(rt, f, dir, data, len, ts_us);
+		passive_done(rt, f, ts_us);
 		return;
 	}
 	if (f->dis_gave_up)

@@ -23,6 +23,7 @@
 #include "output/out_jw.h"
 #include "output/out_sink.h"
 #include "rules/rule.h"
+#include "rules/rule_run.h"
 
 #define OUT_FILE_BUFFER (1u << 18)
 
@@ -629,10 +630,32 @@ void out_json_metric(struct out_json *o, const struct cap_engine *e)
 	json_object_object_add(ev, "dataset", json_object_new_string("zonewatch.stats"));
 	json_object_object_add(root, "event", ev);
 	json_object *zw = json_object_new_object();
-	json_object *stats = out_stats_json(e);
+	json_object *st = out_stats_json(e);
+	if (o->rule_stats) {
+		const struct rule_run_stats *rs = o->rule_stats;
+		json_object *a = json_object_new_object();
+		json_object *by = json_object_new_object();
+		uint64_t total = 0;
+		for (int k = 0; k < RULE_KIND__COUNT; k++) {
+			total += rs->alerts[k];
+			if (rs->alerts[k])
+				json_object_object_add(by, rule_kind_name((enum rule_kind)k),
+						       json_object_new_uint64(rs->alerts[k]));
+		}
+		json_object_object_add(a, "occurrences", json_object_new_uint64(total));
+		json_object_object_add(a, "records", json_object_new_uint64(rs->records));
+		json_object_object_add(a, "repeats_folded", json_object_new_uint64(rs->suppressed));
+		json_object_object_add(a, "summaries", json_object_new_uint64(rs->summaries));
+		json_object_object_add(a, "sessions_ended", json_object_new_uint64(rs->sessions_ended));
+		json_object_object_add(a, "dedup_table_full", json_object_new_uint64(rs->dedup_full));
+		json_object_object_add(a, "asset_table_full", json_object_new_uint64(rs->assets_full));
+		json_object_object_add(a, "policy_reloads", json_object_new_uint64(rs->reloads));
+		json_object_object_add(a, "by_rule", by);
+		json_object_object_add(st, "alerts", a);
+	}
 	if (o->sinks && o->sinks->n)
-		json_object_object_add(stats, "sinks", out_sinks_stats_json(o->sinks));
-	json_object_object_add(zw, "stats", stats);
+		json_object_object_add(st, "sinks", out_sinks_stats_json(o->sinks));
+	json_object_object_add(zw, "stats", st);
 	json_object_object_add(root, "zonewatch", zw);
 	emit(o, root);
 }

@@ -16,6 +16,7 @@
 struct json_object;
 struct rule_alert;
 struct out_sinks;
+struct rule_run_stats;
 
 /* What goes out (bits). */
 #define OUT_JSON_EVENTS 0x01
@@ -29,6 +30,7 @@ struct out_json {
 	unsigned what;
 	const char *observer; /* observer.name, NULL to leave out */
 	struct dis_ndpi *nd;  /* for protocol names in flow records */
+	const struct rule_run_stats *rule_stats; /* alert counters for the metric record */
 	uint64_t records, write_errors;
 	struct jw w;          /* the reusable record buffer */
 	/* rotation and reopening (files only, not standard output) */

@@ -8,5 +8,8 @@ EXTRA_DIST += \
 	%reldir%/opcua \
 	%reldir%/ot \
 	%reldir%/remote \
-	%reldir%/s7comm
+	%reldir%/s7comm \
+	%reldir%/policy \
+	%reldir%/plant \
+	%reldir%/tools/plant
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c

@@ -23,6 +23,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_rule \
 	%reldir%/unit/check_syslog
 TESTS += \
 	%reldir%/unit/check_cursor \
@@ -32,6 +33,7 @@ TESTS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
+	%reldir%/unit/check_rule \
 	%reldir%/unit/check_syslog
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
@@ -62,6 +64,10 @@ TESTS += \
 %canon_reldir%_unit_check_opcua_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_opcua_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
+%canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
+%canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_rule_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
 %canon_reldir%_unit_check_syslog_SOURCES = %reldir%/unit/check_syslog.c
 %canon_reldir%_unit_check_syslog_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_syslog_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
@@ -77,6 +83,7 @@ TESTS += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/policy.sh \
 	%reldir%/regress/live.sh \
 	%reldir%/regress/syslog.sh \
 	%reldir%/regress/outputs.sh
@@ -91,6 +98,9 @@ EXTRA_DIST += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
 	%reldir%/regress/modbus-accounting.sh \
+	%reldir%/regress/policy.sh \
+	%reldir%/regress/policy-cases.tsv \
+	%reldir%/regress/make-mmdb.pl \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
 	%reldir%/regress/regress.conf
@@ -100,7 +110,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_mbtcp \
 	%reldir%/fuzz/replay_tpkt \
 	%reldir%/fuzz/replay_opcua \
-	%reldir%/fuzz/replay_decode
+	%reldir%/fuzz/replay_decode \
+	%reldir%/fuzz/replay_policy
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -112,12 +123,15 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_replay_opcua_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_decode_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_policy_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_policy.c
+%canon_reldir%_fuzz_replay_policy_LDADD = libzonewatch.a $(ZW_LIBS)
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
-	%reldir%/fuzz/replay-decode.sh
+	%reldir%/fuzz/replay-decode.sh \
+	%reldir%/fuzz/replay-policy.sh
 
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
@@ -125,6 +139,7 @@ EXTRA_DIST += \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
+	%reldir%/fuzz/replay-policy.sh \
 	%reldir%/fuzz/replay-corpus.sh \
 	%reldir%/fuzz/corpus
 
@@ -133,7 +148,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_mbtcp \
 	%reldir%/fuzz/fuzz_tpkt \
 	%reldir%/fuzz/fuzz_opcua \
-	%reldir%/fuzz/fuzz_decode
+	%reldir%/fuzz/fuzz_decode \
+	%reldir%/fuzz/fuzz_policy
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -149,8 +165,12 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_fuzz_decode_SOURCES = %reldir%/fuzz/fuzz_decode.c
 %canon_reldir%_fuzz_fuzz_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_policy_SOURCES = %reldir%/fuzz/fuzz_policy.c
+%canon_reldir%_fuzz_fuzz_policy_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
-	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT)
+	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT) \
+	%reldir%/fuzz/fuzz_policy$(EXEEXT)
 else
 fuzz-targets:
 	@echo "fuzz targets are not configured: CC=clang ./configure --enable-fuzz" >&2; exit 1

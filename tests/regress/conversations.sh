@@ -20,8 +20,9 @@ while IFS="$tab" read -r cap ttcp tudp ztcp zudp note; do
 		fail=$((fail + 1))
 		continue
 	fi
-	gtcp=$(printf '%s\n' "$out" | grep -c '"transport":"tcp"')
-	gudp=$(printf '%s\n' "$out" | grep -c '"transport":"udp"')
+	flows=$(printf '%s\n' "$out" | grep '"dataset":"zonewatch.flow"')
+	gtcp=$(printf '%s\n' "$flows" | grep -c '"transport":"tcp"')
+	gudp=$(printf '%s\n' "$flows" | grep -c '"transport":"udp"')
 	if [ "$gtcp" != "$ztcp" ] || [ "$gudp" != "$zudp" ]; then
 		echo "FAIL $cap: tcp $gtcp udp $gudp flows, expected tcp $ztcp udp $zudp (tshark: $ttcp/$tudp; $note)"
 		fail=$((fail + 1))

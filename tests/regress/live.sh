@@ -3,7 +3,8 @@
 # server (mbloop) talk over 127.0.0.1 while `zonewatch live -i lo` watches;
 # SIGUSR1 must produce a statistics record, SIGTERM must end the capture with
 # the flow's record, and the writes must appear as events - the same code
-# path as offline replay. Needs the right to capture (root or CAP_NET_RAW):
+# path as offline replay. Then SIGHUP policy reloads: a bad file keeps the
+# running policy, a good one replaces it and its alerts follow. Needs the right to capture (root or CAP_NET_RAW):
 # skipped (exit 77) otherwise. Traffic never leaves 127.0.0.1.
 set -u
 : "${ZONEWATCH:?ZONEWATCH must name the zonewatch binary}"
@@ -50,4 +51,36 @@ f=$(grep -c '"action":"flow"' "$tmp/out.json")
 grep -q '"count":20' "$tmp/out.json" && echo "ok   20 folded reads" || { echo "FAIL: folded reads"; fail=1; }
 grep -q "zonewatch statistics" "$tmp/err" && echo "ok   statistics on stderr" || { echo "FAIL: no statistics on stderr"; fail=1; }
 [ $fail -eq 0 ] || { echo "--- output"; cat "$tmp/out.json"; echo "--- stderr"; cat "$tmp/err"; }
+
+# Policy reload on SIGHUP. Loopback is a zone at first (no alerts); the
+# replacement leaves it in no zone, so the second client's writes raise
+# address_in_no_zone and operation_not_allowed.
+pol="$tmp/policy.yaml"
+printf 'site: lo\nzones:\n  lo: { networks: [127.0.0.0/8] }\n' > "$pol"
+"$ZONEWATCH" live -i lo -f "tcp port $port" -p "$pol" --no-events --json "$tmp/hup.json" 2> "$tmp/hup.err" &
+zw=$!
+i=0
+while [ $i -lt 50 ] && ! grep -q "capturing on lo" "$tmp/hup.err"; do sleep 0.1; i=$((i + 1)); done
+sleep 0.5
+"$MBLOOP" "$port" 5 || { echo "FAIL: mbloop"; exit 1; }
+sleep 0.7
+printf 'zones:\n  lo: { networks: [127.0.0.0/33] }\n' > "$pol"
+kill -HUP $zw
+sleep 1
+grep -q "not reloaded: keeping the running policy" "$tmp/hup.err" && echo "ok   bad policy not loaded on SIGHUP" || { echo "FAIL: bad policy reload not reported"; fail=1; }
+printf 'site: lo2\nzones:\n  other: { networks: [10.0.0.0/8] }\n' > "$pol"
+kill -HUP $zw
+sleep 1
+grep -q "reloaded" "$tmp/hup.err" && echo "ok   policy reloaded on SIGHUP" || { echo "FAIL: no reload message"; fail=1; }
+"$MBLOOP" "$port" 5 || { echo "FAIL: mbloop"; exit 1; }
+sleep 0.7
+kill -TERM $zw
+wait $zw
+rc=$?
+[ $rc -eq 0 ] || { echo "FAIL: zonewatch live (policy) exit status $rc"; fail=1; }
+a1=$(grep -c '"ruleset":"lo"' "$tmp/hup.json")
+a2=$(grep -c '"ruleset":"lo2"' "$tmp/hup.json")
+w=$(grep '"ruleset":"lo2"' "$tmp/hup.json" | grep -c '"name":"operation_not_allowed"')
+[ "$a1" -eq 0 ] && [ "$a2" -ge 2 ] && [ "$w" -ge 1 ] && echo "ok   alerts only after the reload ($a2, $w writes)" ||
+	{ echo "FAIL: alerts before/after reload: $a1/$a2 ($w writes)"; fail=1; cat "$tmp/hup.json" "$tmp/hup.err"; }
 exit $fail

@@ -8,6 +8,9 @@
 # to the JSON fields, MSG equal to the JSON line, CEF fields unescaped back
 # to the original strings; same count, same order over TCP and TLS.
 #
+# The same through zonewatch itself: the alerts of a replayed capture
+# (policy evaluator) to TCP and TLS, equal to its JSON alert records.
+#
 # Fault tests: the collector is stopped in the middle of a stream and
 # started again (every alert arrives once, in order); the collector never
 # comes back (spool cap kept, the oldest low-severity records dropped first,
@@ -17,6 +20,7 @@
 # Skipped (exit 77) without rsyslogd with its gtls driver, openssl or python3.
 set -u
 : "${ALERTGEN:?ALERTGEN must name the alertgen helper}"
+: "${ZONEWATCH:?ZONEWATCH must name the zonewatch binary}"
 : "${srcdir:=.}"
 check="$srcdir/tests/regress/syslog_check.py"
 
@@ -57,12 +61,12 @@ openssl x509 -req -in "$tmp/cli.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAc
 # Free ports, chosen now.
 set -- $(python3 -c '
 import socket
-ss = [socket.socket() for _ in range(10)]
+ss = [socket.socket() for _ in range(12)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
 P_UDP=$1 P_TCP=$2 P_TLS=$3 P_CEF=$4 P_TXT=$5 P_FTCP=$6 P_FTLS=$7 P_DOWN=$8 P_BACK=$9
 shift 9
-P_MTLS=$1
+P_MTLS=$1 P_PTCP=$2 P_PTLS=$3
 
 # conf NAME then "kind port file" triples: writes $tmp/NAME.conf
 conf() {
@@ -133,8 +137,9 @@ checkf() { # checkf FORMAT ORDER RECEIVED JSONL DESCRIPTION
 
 # ---- 1. the three transports and three formats ----
 conf main udp "$P_UDP" udp.log tcp "$P_TCP" tcp.log tls "$P_TLS" tls.log \
-	tcp "$P_CEF" cef.log tcp "$P_TXT" txt.log mtls "$P_MTLS" mtls.log
-start main "$P_TCP" "$P_TLS" "$P_MTLS"
+	tcp "$P_CEF" cef.log tcp "$P_TXT" txt.log mtls "$P_MTLS" mtls.log \
+	tcp "$P_PTCP" ptcp.log tls "$P_PTLS" ptls.log
+start main "$P_TCP" "$P_TLS" "$P_MTLS" "$P_PTCP" "$P_PTLS"
 N=200
 "$ALERTGEN" -n $N --json "$tmp/a.jsonl" --syslog "tcp://127.0.0.1:$P_TCP" --syslog "tls://localhost:$P_TLS" --ca "$tmp/ca.pem" \
 	2> "$tmp/gen1.err" || bad "alertgen (json) failed: $(cat "$tmp/gen1.err")"
@@ -174,6 +179,22 @@ fi
 grep -q "certificate not accepted\|certificate verify failed" "$tmp/gen5.err" &&
 	ok "TLS refuses a server certificate from an unknown CA" ||
 	bad "TLS CA check: $(cat "$tmp/gen5.err")"
+
+# Alerts from a capture: the evaluator's alerts through zonewatch itself
+# (the plant capture with the example policy), to TCP and TLS at once; what
+# arrives equals the alert records of the JSON output.
+"$ZONEWATCH" read -q --alerts-only --observer "sensor-1" \
+	--policy "$srcdir/examples/plant-policy.yaml" --json "$tmp/p.jsonl" \
+	--syslog "tcp://127.0.0.1:$P_PTCP" --syslog "tls://localhost:$P_PTLS" --syslog-ca "$tmp/ca.pem" \
+	"$srcdir/pcaps/plant/zw-plant.pcap" 2> "$tmp/zw.err" || bad "zonewatch read with --syslog: $(cat "$tmp/zw.err")"
+np=$(wc -l < "$tmp/p.jsonl")
+if [ "$np" -gt 0 ]; then
+	wait_lines "$tmp/ptcp.log" "$np"; wait_lines "$tmp/ptls.log" "$np"
+	checkf rfc5424-json ordered "$tmp/ptcp.log" "$tmp/p.jsonl" "zonewatch read --policy: alerts over TCP"
+	checkf rfc5424-json ordered "$tmp/ptls.log" "$tmp/p.jsonl" "zonewatch read --policy: alerts over TLS"
+else
+	bad "the plant capture gave no alerts"
+fi
 
 # Client certificate: rsyslogd (x509/name) accepts us only with it.
 "$ALERTGEN" -n 20 --json "$tmp/m.jsonl" --syslog "tls://localhost:$P_MTLS" --ca "$tmp/ca.pem" \

@@ -142,9 +142,9 @@ def check_one(fmt, line, jrec, jline, facility, errs, where):
                 errs.append('%s: CEF header field %d %r != %r' % (where, k, parts[k:k + 1], w))
         if ext.get('msg') != jrec['message']:
             errs.append('%s: CEF msg %r != %r' % (where, ext.get('msg'), jrec['message']))
-        if ext.get('src') != jrec['source']['ip'] or ext.get('dpt') != str(jrec['destination']['port']):
+        if 'source' in jrec and (ext.get('src') != jrec['source']['ip'] or ext.get('dpt') != str(jrec['destination']['port'])):
             errs.append('%s: CEF src/dpt' % where)
-        if ext.get('shost') != jrec['zonewatch']['asset']['source']:
+        if ext.get('shost') != jrec['zonewatch'].get('asset', {}).get('source'):
             errs.append('%s: CEF shost %r' % (where, ext.get('shost')))
         if ext.get('cs4') != jrec['zonewatch']['seen'] or ext.get('cs5') != jrec['zonewatch']['allowed']:
             errs.append('%s: CEF cs4/cs5 %r %r' % (where, ext.get('cs4'), ext.get('cs5')))
@@ -154,12 +154,14 @@ def check_one(fmt, line, jrec, jline, facility, errs, where):
         return
     p = els[0][1]
     zw = jrec['zonewatch']
+    src, dst, net = jrec.get('source', {}), jrec.get('destination', {}), jrec.get('network', {})
+    s_ = lambda v: None if v is None else str(v)
     want = {
         'rule': jrec['rule']['name'], 'severity': sev, 'count': str(jrec['event']['count']),
-        'src': jrec['source']['ip'], 'spt': str(jrec['source']['port']),
-        'dst': jrec['destination']['ip'], 'dpt': str(jrec['destination']['port']),
-        'transport': jrec['network']['transport'], 'flow_id': str(zw['flow_id']),
-        'protocol': jrec['network'].get('protocol'),
+        'src': src.get('ip'), 'spt': s_(src.get('port')),
+        'dst': dst.get('ip'), 'dpt': s_(dst.get('port')),
+        'transport': net.get('transport'), 'flow_id': s_(zw.get('flow_id')),
+        'protocol': net.get('protocol'),
         'src_zone': zw.get('zone', {}).get('source'), 'dst_zone': zw.get('zone', {}).get('destination'),
         'src_asset': zw.get('asset', {}).get('source'), 'dst_asset': zw.get('asset', {}).get('destination'),
         'conduit': zw.get('conduit'), 'observer': jrec.get('observer', {}).get('name'),
@@ -202,7 +204,7 @@ def main():
     else:
         by_flow = {}
         for i, r in enumerate(jrecs):
-            by_flow[r['zonewatch']['flow_id']] = i
+            by_flow[r['zonewatch'].get('flow_id')] = i
         pairs = []
         for g in got:
             m = re.search(r' flow_id="(\d+)"', g) or re.search(r' externalId=(\d+)', g)

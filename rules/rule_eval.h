@@ -1,0 +1,65 @@
+/* rule_eval.h - the evaluator: verdicts for a flow and for an operation.
+ *
+ * Pure functions of (policy, facts): no I/O, no clock, no state. The
+ * run-time glue (rule_run.c) gathers the facts of a flow from the capture
+ * stage and nDPI; the Check tests build them by hand.
+ */
+#ifndef ZW_RULE_EVAL_H
+#define ZW_RULE_EVAL_H
+
+#include <stdint.h>
+
+#include "rules/rule.h"
+#include "rules/rule_model.h"
+
+#define RULE_FLOW_NAMES 3
+#define RULE_MAX_VERDICTS 4
+
+struct rule_flow_facts {
+	uint8_t ip_ver;          /* 4 or 6 */
+	uint8_t l4;              /* 6 tcp, 17 udp */
+	const uint8_t *addr[2];  /* 0 initiator (client), 1 responder (server); 16 bytes,
+				  * IPv4 as ::ffff:a.b.c.d like the flow's */
+	uint16_t port[2];
+	uint16_t vlan;
+	uint16_t zone[2], asset[2]; /* rule_lookup() of each endpoint */
+	/* Protocol names known for the flow, canonical lower case (our
+	 * dissector's policy name, nDPI's master and app protocol); NULL if none. */
+	const char *names[RULE_FLOW_NAMES];
+	const char *label;       /* for humans: "Modbus/TCP", "HTTP"; NULL = transport only */
+	uint8_t remote_category; /* nDPI files the protocol under remote access */
+	uint8_t answered;        /* the responder sent anything */
+	uint16_t tls_version;    /* 0x0301 TLS 1.0 ... 0x0304; 0 unknown or not TLS */
+	const char *tls_risks;   /* names of TLS weaknesses nDPI found, NULL if none */
+	const char *cleartext;   /* ftp, tftp, telnet, http_basic_auth, smbv1, ... or NULL */
+	uint64_t ts_us;
+};
+
+struct rule_verdict {
+	enum rule_kind kind;
+	uint8_t sev;             /* enum rule_sev */
+	uint16_t conduit;        /* RULE_NONE if none */
+	const char *policy_rule; /* allow-rule or remote-access entry name, or NULL */
+	const char *outcome;     /* operation outcome, or NULL */
+	const char *key;         /* deduplicate by this name instead of protocol and port */
+	char seen[192];
+	char allowed[256];
+	char message[384];
+};
+
+/* Verdicts for a flow once its protocol is known (or at its end). Returns
+ * how many were written to out (at most max). */
+unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			struct rule_verdict *out, unsigned max);
+
+/* Verdicts for one operation (a dissector event) of the flow. */
+unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			 const struct dis_event *ev, struct rule_verdict *out, unsigned max);
+
+/* 1 when the flow is a remote-access session under the policy. */
+int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_facts *ff);
+
+/* Looks up a field of the event by key; NULL if absent. */
+const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key);
+
+#endif /* ZW_RULE_EVAL_H */

@@ -1,0 +1,637 @@
+/* rule_run.c - flows and events in, deduplicated and enriched alerts out.
+ * See rule_run.h. Nothing here runs per packet: flows are judged once (when
+ * their protocol is known), events as they come, and alert records are rare.
+ */
+#include "config.h"
+
+#include "rules/rule_run.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <maxminddb.h>
+
+#include "capture/flow.h"
+#include "dissectors/dis.h"
+#include "dissectors/dis_ndpi.h"
+#include "rules/rule_eval.h"
+#include "rules/rule_model.h"
+
+#define HOUR_US (3600ull * 1000000ull)
+
+/* snprintf that may cut (messages are bounded on purpose). */
+static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+struct dd_entry {
+	/* key */
+	uint64_t hash;
+	uint8_t kind, ip_ver, l4;
+	uint8_t addr[2][16];
+	uint16_t port;
+	uint64_t flow_id;         /* remote sessions: one alert each */
+	char proto[32];
+	const char *action;       /* static string from the dissector, or NULL */
+	/* state */
+	uint32_t pending;         /* repeats since the last record */
+	uint64_t pending_first, pending_last;
+	uint64_t last_us;
+	/* what a summary record repeats */
+	struct rule_alert a;
+	struct flow_key fkey;
+	uint8_t init_is_lo;
+	uint64_t last_flow_id;
+	char zone[2][64], asset[2][64], conduit[64], prule[64];
+};
+
+struct asset_slot {
+	uint8_t used, ver;
+	uint8_t addr[16];
+};
+
+struct rule_run {
+	struct rule_policy *pol;
+	uint32_t gen;
+	struct dis_ndpi *nd;
+	rule_alert_fn fn;
+	void *user;
+	/* deduplication */
+	struct dd_entry **dd;     /* in order of first occurrence */
+	uint32_t ndd;
+	uint32_t *dd_idx;         /* open addressing: entry index + 1, 0 empty */
+	uint32_t dd_mask;
+	uint64_t next_summary_us;
+	/* new assets */
+	struct asset_slot *assets;
+	uint32_t nassets;
+	uint64_t first_us;
+	/* enrichment */
+	MMDB_s geo, asn;
+	int have_geo, have_asn;
+	struct rule_run_stats st;
+};
+
+struct rule_run *rule_run_new(struct rule_policy *p, struct dis_ndpi *nd, rule_alert_fn fn,
+			      void *user)
+{
+	struct rule_run *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->dd = calloc(RULE_DEDUP_ENTRIES, sizeof(*r->dd));
+	r->dd_mask = RULE_DEDUP_ENTRIES * 2 - 1;
+	r->dd_idx = calloc((size_t)r->dd_mask + 1, sizeof(*r->dd_idx));
+	r->assets = calloc(RULE_ASSET_ENTRIES, sizeof(*r->assets));
+	if (!r->dd || !r->dd_idx || !r->assets) {
+		free(r->dd);
+		free(r->dd_idx);
+		free(r->assets);
+		free(r);
+		return NULL;
+	}
+	r->pol = p;
+	r->gen = 1;
+	r->nd = nd;
+	r->fn = fn;
+	r->user = user;
+	return r;
+}
+
+static void dd_clear(struct rule_run *r)
+{
+	for (uint32_t i = 0; i < r->ndd; i++)
+		free(r->dd[i]);
+	r->ndd = 0;
+	memset(r->dd_idx, 0, ((size_t)r->dd_mask + 1) * sizeof(*r->dd_idx));
+}
+
+void rule_run_free(struct rule_run *r)
+{
+	if (!r)
+		return;
+	dd_clear(r);
+	free(r->dd);
+	free(r->dd_idx);
+	free(r->assets);
+	if (r->have_geo)
+		MMDB_close(&r->geo);
+	if (r->have_asn)
+		MMDB_close(&r->asn);
+	rule_policy_free(r->pol);
+	free(r);
+}
+
+int rule_run_geoip(struct rule_run *r, const char *country_db, const char *asn_db, char *errbuf,
+		   size_t errlen)
+{
+	if (country_db) {
+		int s = MMDB_open(country_db, MMDB_MODE_MMAP, &r->geo);
+		if (s != MMDB_SUCCESS) {
+			put(errbuf, errlen, "--geoip-db %s: %s", country_db, MMDB_strerror(s));
+			return -1;
+		}
+		r->have_geo = 1;
+	}
+	if (asn_db) {
+		int s = MMDB_open(asn_db, MMDB_MODE_MMAP, &r->asn);
+		if (s != MMDB_SUCCESS) {
+			put(errbuf, errlen, "--asn-db %s: %s", asn_db, MMDB_strerror(s));
+			return -1;
+		}
+		r->have_asn = 1;
+	}
+	return 0;
+}
+
+const struct rule_policy *rule_run_policy(const struct rule_run *r)
+{
+	return r->pol;
+}
+
+const struct rule_run_stats *rule_run_stats(const struct rule_run *r)
+{
+	return &r->st;
+}
+
+/* ---- enrichment ---- */
+
+static int mmdb_lookup(MMDB_s *db, const uint8_t *addr, uint8_t ver, MMDB_lookup_result_s *res)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	if (ver == 4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, addr + 12, 4);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, addr, 16);
+	}
+	int err = 0;
+	*res = MMDB_lookup_sockaddr(db, (struct sockaddr *)&ss, &err);
+	return err == MMDB_SUCCESS && res->found_entry;
+}
+
+static void geo_fill(struct rule_run *r, const uint8_t *addr, uint8_t ver, struct rule_geo *g)
+{
+	memset(g, 0, sizeof(*g));
+	if ((!r->have_geo && !r->have_asn) || !rule_addr_is_public(addr, ver))
+		return;
+	MMDB_s *dbs[2] = { r->have_geo ? &r->geo : NULL, r->have_asn ? &r->asn : NULL };
+	for (int i = 0; i < 2; i++) {
+		MMDB_lookup_result_s res;
+		MMDB_entry_data_s d;
+		if (!dbs[i] || !mmdb_lookup(dbs[i], addr, ver, &res))
+			continue;
+		if (!g->country[0] &&
+		    MMDB_get_value(&res.entry, &d, "country", "iso_code", NULL) == MMDB_SUCCESS &&
+		    d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING && d.data_size == 2) {
+			memcpy(g->country, d.utf8_string, 2);
+			g->valid = 1;
+		}
+		if (!g->asn &&
+		    MMDB_get_value(&res.entry, &d, "autonomous_system_number", NULL) == MMDB_SUCCESS &&
+		    d.has_data && d.type == MMDB_DATA_TYPE_UINT32) {
+			g->asn = d.uint32;
+			g->valid = 1;
+		}
+		if (!g->as_org[0] &&
+		    MMDB_get_value(&res.entry, &d, "autonomous_system_organization", NULL) ==
+			    MMDB_SUCCESS &&
+		    d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING) {
+			size_t n = d.data_size < sizeof(g->as_org) - 1 ? d.data_size : sizeof(g->as_org) - 1;
+			memcpy(g->as_org, d.utf8_string, n);
+			g->as_org[n] = '\0';
+			g->valid = 1;
+		}
+	}
+}
+
+/* ---- facts ---- */
+
+struct facts_buf {
+	struct rule_flow_facts ff;
+	char master[48], app[48], label[64], risks[160];
+};
+
+static void lookup_zones(struct rule_run *r, struct flow *f)
+{
+	if (f->rule.gen == r->gen)
+		return;
+	for (int d = 0; d < 2; d++)
+		rule_lookup(r->pol, flow_addr(f, d), f->key.ip_ver, f->key.vlan_id, &f->rule.zone[d],
+			    &f->rule.asset[d]);
+	f->rule.gen = r->gen;
+}
+
+static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struct facts_buf *b)
+{
+	struct rule_flow_facts *ff = &b->ff;
+	memset(ff, 0, sizeof(*ff));
+	lookup_zones(r, f);
+	ff->ip_ver = f->key.ip_ver;
+	ff->l4 = f->key.l4_proto;
+	for (int d = 0; d < 2; d++) {
+		ff->addr[d] = flow_addr(f, d);
+		ff->port[d] = flow_port(f, d);
+		ff->zone[d] = f->rule.zone[d];
+		ff->asset[d] = f->rule.asset[d];
+	}
+	ff->vlan = f->key.vlan_id;
+	ff->ts_us = ts_us;
+	ff->answered = f->pkts[1] > 0;
+	const struct dis_proto *dp = f->dis_proto ? dis_protos[f->dis_proto - 1] : NULL;
+	if (dp) {
+		ff->names[0] = dp->name;
+		ff->label = dp->label;
+	}
+	if (r->nd && (f->ndpi.master || f->ndpi.app)) {
+		dis_ndpi_names(r->nd, &f->ndpi, b->master, b->app, sizeof(b->master), &ff->names[1],
+			       &ff->names[2]);
+		if (!ff->label) {
+			dis_ndpi_proto_name(r->nd, &f->ndpi, b->label, sizeof(b->label));
+			ff->label = b->label;
+		}
+		ff->remote_category = (uint8_t)dis_ndpi_is_remote(&f->ndpi);
+		ff->cleartext = dis_ndpi_cleartext(&f->ndpi);
+		if (dis_ndpi_tls_risks(&f->ndpi, b->risks, sizeof(b->risks)))
+			ff->tls_risks = b->risks;
+	}
+	ff->tls_version = f->ndpi.tls_version;
+}
+
+static const char *facts_proto(const struct rule_flow_facts *ff)
+{
+	for (int i = 0; i < RULE_FLOW_NAMES; i++)
+		if (ff->names[i])
+			return ff->names[i];
+	return "unknown";
+}
+
+/* ---- alerts ---- */
+
+static void emit(struct rule_run *r, struct rule_alert *a)
+{
+	if (a->flow) {
+		for (int d = 0; d < 2; d++)
+			geo_fill(r, flow_addr(a->flow, d), a->flow->key.ip_ver, &a->geo[d]);
+	}
+	r->st.records++;
+	if (r->fn)
+		r->fn(r->user, a);
+}
+
+static void alert_from(struct rule_run *r, const struct rule_verdict *v,
+		       const struct rule_flow_facts *ff, const struct flow *f,
+		       const struct dis_event *ev, const char *proto, struct rule_alert *a)
+{
+	const struct rule_policy *p = r->pol;
+	memset(a, 0, sizeof(*a));
+	a->kind = v->kind;
+	a->severity = v->sev;
+	a->phase = RULE_ALERT_FIRST;
+	a->count = 1;
+	a->ts_us = a->first_us = a->last_us = ff->ts_us;
+	a->flow = f;
+	a->ev = ev;
+	for (int d = 0; d < 2; d++) {
+		a->zone[d] = ff->zone[d] < p->nzones ? p->zones[ff->zone[d]].name : NULL;
+		a->asset[d] = ff->asset[d] < p->nassets ? p->assets[ff->asset[d]].name : NULL;
+	}
+	a->conduit = v->conduit < p->nconduits ? p->conduits[v->conduit].name : NULL;
+	a->policy_rule = v->policy_rule;
+	a->policy_name = p->site;
+	a->protocol = proto;
+	a->outcome = v->outcome;
+	put(a->seen, sizeof(a->seen), "%s", v->seen);
+	put(a->allowed, sizeof(a->allowed), "%s", v->allowed);
+	put(a->message, sizeof(a->message), "%s", v->message);
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void keep_str(char *dst, size_t len, const char **ptr)
+{
+	if (!*ptr)
+		return;
+	put(dst, len, "%s", *ptr);
+	*ptr = dst;
+}
+
+/* Emits the alert, or counts it as a repeat of an earlier one. */
+static void raise_alert(struct rule_run *r, struct rule_alert *a, const struct flow *f,
+			const char *action, const char *key)
+{
+	r->st.alerts[a->kind]++;
+	int per_session = a->kind == RULE_REMOTE_ACCESS || a->kind == RULE_REMOTE_EXPIRED ||
+			  a->kind == RULE_NEW_ASSET;
+	uint16_t port = f && !key && (a->ev || f->pkts[1]) ? flow_port(f, 1) : 0;
+	uint64_t fid = per_session && f ? f->id : 0;
+	char proto[32];
+	put(proto, sizeof(proto), "%s", key ? key : a->protocol ? a->protocol : "");
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint8_t kind = (uint8_t)a->kind;
+	h = fnv(h, &kind, 1);
+	if (f) {
+		h = fnv(h, flow_addr(f, 0), 16);
+		h = fnv(h, flow_addr(f, 1), 16);
+		h = fnv(h, &f->key.l4_proto, 1);
+	}
+	h = fnv(h, &port, 2);
+	h = fnv(h, &fid, 8);
+	h = fnv(h, proto, strlen(proto));
+	if (action)
+		h = fnv(h, action, strlen(action));
+
+	uint32_t slot = (uint32_t)h & r->dd_mask;
+	for (;;) {
+		uint32_t ix = r->dd_idx[slot];
+		if (!ix)
+			break;
+		struct dd_entry *e = r->dd[ix - 1];
+		if (e->hash == h && e->kind == kind && e->port == port && e->flow_id == fid &&
+		    strcmp(e->proto, proto) == 0 &&
+		    ((!e->action && !action) || (e->action && action && strcmp(e->action, action) == 0)) &&
+		    (!f || (memcmp(e->addr[0], flow_addr(f, 0), 16) == 0 &&
+			    memcmp(e->addr[1], flow_addr(f, 1), 16) == 0 && e->l4 == f->key.l4_proto))) {
+			if (!e->pending)
+				e->pending_first = a->ts_us;
+			e->pending++;
+			e->pending_last = e->last_us = a->ts_us;
+			if (f) {
+				e->last_flow_id = f->id;
+				e->init_is_lo = f->init_is_lo;
+			}
+			r->st.suppressed++;
+			return;
+		}
+		slot = (slot + 1) & r->dd_mask;
+	}
+	emit(r, a);
+	if (r->ndd >= RULE_DEDUP_ENTRIES) {
+		r->st.dedup_full++;
+		return;
+	}
+	struct dd_entry *e = calloc(1, sizeof(*e));
+	if (!e) {
+		r->st.dedup_full++;
+		return;
+	}
+	e->hash = h;
+	e->kind = kind;
+	e->port = port;
+	e->flow_id = fid;
+	put(e->proto, sizeof(e->proto), "%s", proto);
+	e->action = action;
+	e->last_us = a->ts_us;
+	e->a = *a;
+	e->a.ev = NULL;
+	e->a.flow = NULL;
+	keep_str(e->zone[0], sizeof(e->zone[0]), &e->a.zone[0]);
+	keep_str(e->zone[1], sizeof(e->zone[1]), &e->a.zone[1]);
+	keep_str(e->asset[0], sizeof(e->asset[0]), &e->a.asset[0]);
+	keep_str(e->asset[1], sizeof(e->asset[1]), &e->a.asset[1]);
+	keep_str(e->conduit, sizeof(e->conduit), &e->a.conduit);
+	keep_str(e->prule, sizeof(e->prule), &e->a.policy_rule);
+	e->a.protocol = e->proto;
+	e->a.policy_name = NULL; /* set when the summary is written */
+	if (f) {
+		e->ip_ver = f->key.ip_ver;
+		e->l4 = f->key.l4_proto;
+		memcpy(e->addr[0], flow_addr(f, 0), 16);
+		memcpy(e->addr[1], flow_addr(f, 1), 16);
+		e->fkey = f->key;
+		e->init_is_lo = f->init_is_lo;
+		e->last_flow_id = f->id;
+	}
+	r->dd[r->ndd++] = e;
+	r->dd_idx[slot] = r->ndd;
+}
+
+static void summaries(struct rule_run *r, uint64_t now_us, int all)
+{
+	for (uint32_t i = 0; i < r->ndd; i++) {
+		struct dd_entry *e = r->dd[i];
+		if (!e->pending)
+			continue;
+		(void)all;
+		struct flow stub;
+		memset(&stub, 0, sizeof(stub));
+		stub.key = e->fkey;
+		stub.init_is_lo = e->init_is_lo;
+		stub.id = e->last_flow_id;
+		struct rule_alert a = e->a;
+		a.phase = RULE_ALERT_REPEAT;
+		a.count = e->pending;
+		a.first_us = e->pending_first;
+		a.last_us = e->pending_last;
+		a.ts_us = now_us > e->pending_last ? now_us : e->pending_last;
+		a.flow = e->fkey.ip_ver ? &stub : NULL;
+		a.policy_name = r->pol->site;
+		char msg[sizeof(a.message)];
+		put(msg, sizeof(msg), "%u more: %s", e->pending, e->a.message);
+		memcpy(a.message, msg, sizeof(a.message));
+		e->pending = 0;
+		r->st.summaries++;
+		emit(r, &a);
+	}
+}
+
+/* Forgets entries quiet for a day, so a long-running sensor's table does
+ * not fill with old conversations. */
+static void dd_sweep(struct rule_run *r, uint64_t now_us)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < r->ndd; i++) {
+		struct dd_entry *e = r->dd[i];
+		if (!e->pending && now_us > e->last_us + 24 * HOUR_US)
+			free(e);
+		else
+			r->dd[k++] = e;
+	}
+	if (k == r->ndd)
+		return;
+	r->ndd = k;
+	memset(r->dd_idx, 0, ((size_t)r->dd_mask + 1) * sizeof(*r->dd_idx));
+	for (uint32_t i = 0; i < r->ndd; i++) {
+		uint32_t slot = (uint32_t)r->dd[i]->hash & r->dd_mask;
+		while (r->dd_idx[slot])
+			slot = (slot + 1) & r->dd_mask;
+		r->dd_idx[slot] = i + 1;
+	}
+}
+
+void rule_run_tick(struct rule_run *r, uint64_t now_us)
+{
+	if (!r->next_summary_us) {
+		r->next_summary_us = now_us + r->pol->summary_us;
+		return;
+	}
+	if (now_us < r->next_summary_us)
+		return;
+	summaries(r, now_us, 0);
+	if (r->ndd > RULE_DEDUP_ENTRIES / 2)
+		dd_sweep(r, now_us);
+	r->next_summary_us = now_us + r->pol->summary_us;
+}
+
+void rule_run_finish(struct rule_run *r, uint64_t now_us)
+{
+	summaries(r, now_us, 1);
+}
+
+void rule_run_set_policy(struct rule_run *r, struct rule_policy *p, uint64_t now_us)
+{
+	summaries(r, now_us, 1);
+	dd_clear(r);
+	rule_policy_free(r->pol);
+	r->pol = p;
+	r->gen++;
+	if (r->gen == 0)
+		r->gen = 1;
+	r->st.reloads++;
+}
+
+/* ---- new assets ---- */
+
+static void learn_asset(struct rule_run *r, struct flow *f, int d, const struct rule_flow_facts *ff)
+{
+	const uint8_t *a = flow_addr(f, d);
+	uint8_t ver = f->key.ip_ver;
+	uint64_t h = fnv(0xcbf29ce484222325ull, a, 16);
+	uint32_t mask = RULE_ASSET_ENTRIES - 1, slot = (uint32_t)h & mask;
+	for (uint32_t probes = 0; probes < RULE_ASSET_ENTRIES; probes++) {
+		struct asset_slot *s = &r->assets[slot];
+		if (!s->used) {
+			if (r->nassets >= RULE_ASSET_ENTRIES * 3 / 4) {
+				r->st.assets_full++;
+				return;
+			}
+			s->used = 1;
+			s->ver = ver;
+			memcpy(s->addr, a, 16);
+			r->nassets++;
+			if (ff->ts_us < r->first_us + r->pol->learning_us)
+				return; /* still learning */
+			struct rule_verdict v;
+			memset(&v, 0, sizeof(v));
+			v.kind = RULE_NEW_ASSET;
+			v.sev = RULE_SEV_MEDIUM;
+			v.conduit = RULE_NONE;
+			char ip[64];
+			dec_addr_str(a, ver, ip, sizeof(ip));
+			const struct rule_policy *p = r->pol;
+			const char *zn = p->zones[ff->zone[d]].name;
+			const char *an = ff->asset[d] < p->nassets ? p->assets[ff->asset[d]].name : NULL;
+			char ipn[128];
+			if (an)
+				put(ipn, sizeof(ipn), "%s %s", an, ip);
+			else
+				put(ipn, sizeof(ipn), "%s", ip);
+			put(v.seen, sizeof(v.seen), "%s in zone %s, first seen as %s of %s on %s/%u",
+				 ipn, zn, d ? "server" : "client", ff->label ? ff->label : "a flow",
+				 ff->l4 == 17 ? "udp" : "tcp", ff->port[1]);
+			put(v.allowed, sizeof(v.allowed),
+				 "the addresses seen during the learning period");
+			put(v.message, sizeof(v.message), "New asset %s in zone %s (after the learning "
+			    "period)", ipn, zn);
+			struct rule_alert al;
+			alert_from(r, &v, ff, f, NULL, facts_proto(ff), &al);
+			raise_alert(r, &al, f, NULL, NULL);
+			return;
+		}
+		if (s->ver == ver && memcmp(s->addr, a, 16) == 0)
+			return;
+		slot = (slot + 1) & mask;
+	}
+}
+
+/* ---- entry points ---- */
+
+void rule_run_flow(struct rule_run *r, struct flow *f)
+{
+	struct facts_buf b;
+	make_facts(r, f, f->last_us, &b);
+	if (!r->first_us)
+		r->first_us = f->first_us;
+	struct rule_verdict v[RULE_MAX_VERDICTS];
+	unsigned n = rule_eval_flow(r->pol, &b.ff, v, RULE_MAX_VERDICTS);
+	const char *proto = facts_proto(&b.ff);
+	for (unsigned i = 0; i < n; i++) {
+		struct rule_alert a;
+		alert_from(r, &v[i], &b.ff, f, NULL, proto, &a);
+		if (v[i].kind == RULE_REMOTE_ACCESS || v[i].kind == RULE_REMOTE_EXPIRED)
+			f->rule.remote = 1;
+		raise_alert(r, &a, f, NULL, v[i].key);
+	}
+	if (r->pol->new_assets && !r->pol->builtin)
+		for (int d = 0; d < 2; d++)
+			if (b.ff.zone[d] != RULE_NONE)
+				learn_asset(r, f, d, &b.ff);
+}
+
+void rule_run_event(struct rule_run *r, const struct dis_event *ev)
+{
+	/* The flow is live while its events are emitted; its policy cache is
+	 * ours to fill (flow.h: struct flow_rule). */
+	struct flow *f = (struct flow *)ev->flow;
+	if (!f)
+		return;
+	struct facts_buf b;
+	make_facts(r, f, ev->ts_us, &b);
+	struct rule_verdict v[RULE_MAX_VERDICTS];
+	unsigned n = rule_eval_event(r->pol, &b.ff, ev, v, RULE_MAX_VERDICTS);
+	const char *proto = ev->proto ? ev->proto->name : facts_proto(&b.ff);
+	for (unsigned i = 0; i < n; i++) {
+		struct rule_alert a;
+		alert_from(r, &v[i], &b.ff, f, ev, proto, &a);
+		if (ev->count > 1)
+			a.count = ev->count;
+		raise_alert(r, &a, f, ev->action, NULL);
+	}
+}
+
+void rule_run_flow_end(struct rule_run *r, const struct flow *cf)
+{
+	if (!cf->rule.remote)
+		return;
+	struct flow *f = (struct flow *)cf;
+	struct facts_buf b;
+	make_facts(r, f, f->last_us, &b);
+	struct rule_verdict v[RULE_MAX_VERDICTS];
+	unsigned n = rule_eval_flow(r->pol, &b.ff, v, RULE_MAX_VERDICTS);
+	for (unsigned i = 0; i < n; i++) {
+		if (v[i].kind != RULE_REMOTE_ACCESS && v[i].kind != RULE_REMOTE_EXPIRED)
+			continue;
+		struct rule_alert a;
+		alert_from(r, &v[i], &b.ff, f, NULL, facts_proto(&b.ff), &a);
+		a.phase = RULE_ALERT_END;
+		a.first_us = f->first_us;
+		a.last_us = f->last_us;
+		char msg[sizeof(a.message)];
+		put(msg, sizeof(msg), "Remote session ended after %.1f s (%llu bytes to server, "
+			 "%llu bytes back): %s", (double)(f->last_us - f->first_us) / 1e6,
+			 (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1], v[i].seen);
+		memcpy(a.message, msg, sizeof(a.message));
+		r->st.sessions_ended++;
+		emit(r, &a);
+		break;
+	}
+}
