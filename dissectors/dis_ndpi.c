@@ -336,7 +336,6 @@ const char *dis_ndpi_cleartext(const struct flow_ndpi *fn)
 		case NDPI_PROTOCOL_TFTP: return "tftp";
 		case NDPI_PROTOCOL_TELNET: return "telnet";
 		case NDPI_PROTOCOL_SMBV1: return "smbv1";
-		case NDPI_PROTOCOL_MAIL_SMTP: return "smtp";
 		case NDPI_PROTOCOL_MAIL_POP: return "pop3";
 		case NDPI_PROTOCOL_MAIL_IMAP: return "imap";
 		default: break;

@@ -76,7 +76,8 @@ const char *dis_ndpi_proto_id_name(struct dis_ndpi *n, unsigned id);
 void dis_ndpi_names(struct dis_ndpi *n, const struct flow_ndpi *fn, char *master, char *app,
 		    size_t len, const char **m, const char **a);
 /* The cleartext protocol of the flow in policy terms (ftp, tftp, telnet,
- * smbv1, smtp, pop3, imap, http_basic_auth, http), or NULL. */
+ * smbv1, pop3, imap, http_basic_auth, http), or NULL. SMTP is judged per
+ * session (STARTTLS or not) by the smtp dissector's events. */
 const char *dis_ndpi_cleartext(const struct flow_ndpi *fn);
 /* 1 when nDPI files the protocol under remote access. */
 int dis_ndpi_is_remote(const struct flow_ndpi *fn);

@@ -480,6 +480,44 @@ void out_alert_render(struct jw *w, const struct rule_alert *a, const char *obse
 		jw_str(w, "policy_rule", a->policy_rule);
 	jw_str(w, "seen", a->seen);
 	jw_str(w, "allowed", a->allowed);
+	if (a->session) {
+		const struct rule_session *ss = a->session;
+		jw_obj_open(w, "session");
+		if (ss->protocol)
+			jw_str(w, "protocol", ss->protocol);
+		if (ss->initiated_by)
+			jw_str(w, "initiated_by", ss->initiated_by);
+		if (ss->zone_entered)
+			jw_str(w, "zone_entered", ss->zone_entered);
+		if (ss->approved_by)
+			jw_str(w, "approved_by", ss->approved_by);
+		if (ss->user[0])
+			jw_str_wire(w, "user", ss->user, strlen(ss->user));
+		if (ss->client_software[0])
+			jw_str_wire(w, "client_software", ss->client_software, strlen(ss->client_software));
+		if (ss->server_software[0])
+			jw_str_wire(w, "server_software", ss->server_software, strlen(ss->server_software));
+		if (ss->security[0])
+			jw_str_wire(w, "security", ss->security, strlen(ss->security));
+		if (ss->nactivity) {
+			jw_arr_open(w, "activity");
+			for (unsigned i = 0; i < ss->nactivity; i++) {
+				const struct rule_session_activity *ac = &ss->activity[i];
+				jw_obj_open(w, NULL);
+				jw_str(w, "protocol", ac->protocol);
+				jw_str(w, "action", ac->action);
+				jw_name(w, "function_class", dis_fclass_name((enum dis_fclass)ac->fclass));
+				jw_str(w, "target", ac->target);
+				jw_u64(w, "count", ac->count);
+				jw_obj_close(w);
+			}
+			jw_arr_close(w);
+		}
+		if (ss->activity_dropped)
+			jw_u64(w, "activity_dropped", ss->activity_dropped);
+		jw_str(w, "summary", ss->summary);
+		jw_obj_close(w);
+	}
 	if (ev) {
 		const char *proto = ev->proto ? ev->proto->name : "unknown";
 		jw_obj_open(w, "operation");

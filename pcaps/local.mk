@@ -11,5 +11,7 @@ EXTRA_DIST += \
 	%reldir%/s7comm \
 	%reldir%/policy \
 	%reldir%/plant \
+	%reldir%/scan \
+	%reldir%/tools/scan \
 	%reldir%/tools/plant
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c

@@ -44,6 +44,9 @@ enum rule_kind {
 	RULE_OPCUA_SECURITY,      /* OPC UA security mode/policy weaker than required */
 	RULE_OPCUA_ANON_WRITE,    /* OPC UA anonymous session writes */
 	RULE_NEW_ASSET,           /* an address never seen, after the learning period */
+	RULE_REMOTE_SESSION,      /* record of an approved remote-access session (info) */
+	RULE_CLEARTEXT_FILE,      /* a file moved in cleartext across a zone boundary */
+	RULE_SCAN,                /* port/host scan or protocol enumeration */
 	RULE_KIND__COUNT
 };
 
@@ -58,6 +61,33 @@ enum rule_alert_phase {
 	RULE_ALERT_FIRST,   /* first occurrence, emitted at once */
 	RULE_ALERT_REPEAT,  /* summary of repeats since the last record */
 	RULE_ALERT_END,     /* remote-access session ended (duration, bytes) */
+};
+
+/* A remote-access session, in its end record: who, how, and what the remote
+ * peer (or the host it reached) did to other zones meanwhile. */
+#define RULE_SESSION_ACTIVITY 8
+
+struct rule_session_activity {
+	const char *protocol;    /* "modbus", "cotp", "opcua" */
+	const char *action;      /* "write_single_register", "download_block", ... */
+	uint8_t fclass;          /* enum dis_fclass */
+	char target[80];         /* asset name or address of the server */
+	uint32_t count;
+};
+
+struct rule_session {
+	const char *protocol;      /* "ssh", "rdp", "vnc", "teamviewer", ... */
+	const char *initiated_by;  /* "external", "site" (to an external peer) or "internal" */
+	const char *zone_entered;  /* zone of the server, NULL if none */
+	const char *approved_by;   /* remote-access entry, NULL if none */
+	char user[64];             /* RDP cookie user, telnet login, ... */
+	char client_software[96];  /* SSH client banner, RFB client version */
+	char server_software[96];
+	char security[64];         /* RDP selected protocol, RFB security type */
+	unsigned nactivity;
+	uint32_t activity_dropped; /* operations beyond RULE_SESSION_ACTIVITY kinds */
+	struct rule_session_activity activity[RULE_SESSION_ACTIVITY];
+	char summary[320];         /* "vendor SSH to eng-ws, then 3 write_single_register to plc-2" */
 };
 
 struct rule_geo {
@@ -87,6 +117,7 @@ struct rule_alert {
 	const char *protocol;    /* protocol seen ("modbus", "tls", "unknown") */
 	const char *outcome;     /* operation outcome (acknowledged, exception, ...) or NULL */
 	struct rule_geo geo[2];
+	const struct rule_session *session; /* end records of remote sessions, else NULL */
 	char seen[192];          /* what was seen:  "Modbus/TCP write_single_register on tcp/502" */
 	char allowed[256];       /* what the policy allows there */
 	char message[384];       /* one line for humans */

@@ -19,6 +19,9 @@ static const struct {
 	[RULE_OPCUA_SECURITY] = { "ZW-404", "opcua_security_below_required" },
 	[RULE_OPCUA_ANON_WRITE] = { "ZW-405", "opcua_anonymous_write" },
 	[RULE_NEW_ASSET] = { "ZW-501", "new_asset" },
+	[RULE_REMOTE_SESSION] = { "ZW-303", "remote_session" },
+	[RULE_CLEARTEXT_FILE] = { "ZW-406", "cleartext_file_transfer" },
+	[RULE_SCAN] = { "ZW-601", "scan_or_enumeration" },
 };
 
 const char *rule_kind_id(enum rule_kind k)

@@ -29,6 +29,8 @@
 #include "capture/dec.h"
 #include "dissectors/dis.h"
 
+#define put rule_put
+
 /* ---- text helpers ---- */
 
 struct sb {
@@ -55,9 +57,7 @@ static void sb_add(struct sb *s, const char *fmt, ...)
 	}
 }
 
-/* snprintf that may cut (messages are bounded on purpose). */
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(char *buf, size_t len, const char *fmt, ...)
+void rule_put(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -212,7 +212,7 @@ static int allow_matches_flow(const struct rule_allow *a, const struct rule_flow
 		return 0;
 	if (!rule_ranges_has(&a->ports, ff->port[1]))
 		return 0;
-	return proto_match(&a->protos, ff->names);
+	return ff->empty || proto_match(&a->protos, ff->names);
 }
 
 /* Conduits joining the flow's zones in its direction. */
@@ -304,6 +304,54 @@ static int remote_entry_time_ok(const struct rule_policy *p, const struct rule_r
 	return 1;
 }
 
+/* The approved remote-access entry valid for the flow, or NULL; *expired
+ * receives an entry that matches but is not valid at the flow's time. */
+static const struct rule_remote *remote_approval(const struct rule_policy *p,
+						 const struct rule_flow_facts *ff,
+						 const struct rule_remote **expired)
+{
+	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];
+	*expired = NULL;
+	for (uint32_t i = 0; i < p->nremote; i++) {
+		const struct rule_remote *e = &p->remote[i];
+		int from_ok = e->from == RULE_ZONE_ANY || e->from == z0 ||
+			      (e->from == RULE_ZONE_EXTERNAL && z0 == RULE_NONE);
+		int to_ok = e->to == RULE_ZONE_ANY || e->to == z1 ||
+			    (e->to == RULE_ZONE_EXTERNAL && z1 == RULE_NONE);
+		int via_ok = e->via == RULE_NONE || e->via == ff->asset[1];
+		if (!from_ok || !to_ok || !via_ok)
+			continue;
+		if (e->protos.n && !proto_match(&e->protos, ff->names))
+			continue;
+		if (remote_entry_time_ok(p, e, ff->ts_us))
+			return e;
+		if (!*expired)
+			*expired = e;
+	}
+	return NULL;
+}
+
+int rule_remote_session(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			const char **approved_by)
+{
+	*approved_by = NULL;
+	if (!rule_flow_is_remote(p, ff))
+		return 0;
+	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];
+	if (p->builtin) {
+		if (!rule_addr_is_public(ff->addr[0], ff->ip_ver))
+			return 0;
+		return 1;
+	}
+	if (z0 != RULE_NONE && z0 == z1)
+		return 0;
+	const struct rule_remote *expired;
+	const struct rule_remote *e = remote_approval(p, ff, &expired);
+	if (e)
+		*approved_by = e->name;
+	return 1;
+}
+
 static void eval_remote(const struct rule_policy *p, const struct rule_flow_facts *ff,
 			struct rule_verdict *out, unsigned *n, unsigned max)
 {
@@ -330,21 +378,8 @@ static void eval_remote(const struct rule_policy *p, const struct rule_flow_fact
 	if (z0 != RULE_NONE && z0 == z1)
 		return; /* inside one zone: not entering one */
 	const struct rule_remote *expired = NULL;
-	for (uint32_t i = 0; i < p->nremote; i++) {
-		const struct rule_remote *e = &p->remote[i];
-		int from_ok = e->from == RULE_ZONE_ANY || e->from == z0 ||
-			      (e->from == RULE_ZONE_EXTERNAL && z0 == RULE_NONE);
-		int to_ok = e->to == RULE_ZONE_ANY || e->to == z1;
-		int via_ok = e->via == RULE_NONE || e->via == ff->asset[1];
-		if (!from_ok || !to_ok || !via_ok)
-			continue;
-		if (e->protos.n && !proto_match(&e->protos, ff->names))
-			continue;
-		if (remote_entry_time_ok(p, e, ff->ts_us))
-			return; /* approved */
-		if (!expired)
-			expired = e;
-	}
+	if (remote_approval(p, ff, &expired))
+		return;
 	int vendor = z0 == RULE_NONE && (pub || p->external_is_vendor);
 	if (expired) {
 		v = vnew(out, n, max, RULE_REMOTE_EXPIRED, RULE_SEV_HIGH);
@@ -727,6 +762,78 @@ static void op_text(const struct rule_policy *p, const struct rule_flow_facts *f
 	sb_add(&s, " from %s to %s", a, b);
 }
 
+/* Files and mail moved in cleartext (FTP, HTTP, SMTP events of the passive
+ * session dissectors). Returns 1 when the event was one of those. */
+static int eval_transfer(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			 const struct dis_event *ev, const char *proto, struct rule_verdict *out,
+			 unsigned *n, unsigned max)
+{
+	int ftp = strcmp(proto, "ftp") == 0, http = strcmp(proto, "http") == 0;
+	int smtp = strcmp(proto, "smtp") == 0;
+	if (!ftp && !http && !smtp)
+		return 0;
+	int crossing = p->builtin || ff->zone[0] == RULE_NONE || ff->zone[0] != ff->zone[1];
+	if (!crossing)
+		return 1;
+	struct rule_verdict *v;
+	char a[128], b[128];
+	endpoint_text(p, ff, 0, a, sizeof(a));
+	endpoint_text(p, ff, 1, b, sizeof(b));
+	if (smtp) {
+		const struct dis_field *st = rule_ev_field(ev, "starttls");
+		if (!st || st->type != DIS_F_BOOL || st->v.u)
+			return 1;
+		if (!p->builtin && !name_in(&p->cleartext, "smtp"))
+			return 1;
+		v = vnew(out, n, max, RULE_CLEARTEXT, RULE_SEV_HIGH);
+		if (!v)
+			return 1;
+		v->key = "smtp";
+		const struct dis_field *at = rule_ev_field(ev, "attachments");
+		const char *pat = NULL;
+		if (at && at->type == DIS_F_STR &&
+		    rule_design_data(p, ev->str + at->str_off, at->str_len, &pat))
+			v->sev = RULE_SEV_CRITICAL;
+		put(v->seen, sizeof(v->seen), "SMTP without STARTTLS on tcp/%u from %s to %s%s%.*s",
+		    ff->port[1], a, b, at && at->type == DIS_F_STR ? ", attachments " : "",
+		    at && at->type == DIS_F_STR ? (int)at->str_len : 0,
+		    at && at->type == DIS_F_STR ? ev->str + at->str_off : "");
+		put(v->allowed, sizeof(v->allowed), "mail across zone boundaries only with STARTTLS%s%s",
+		    pat ? "; design data matches " : "", pat ? pat : "");
+		put(v->message, sizeof(v->message), "E-mail in cleartext (no STARTTLS): %s", v->seen);
+		return 1;
+	}
+	const struct dis_field *fnf = rule_ev_field(ev, "file.name");
+	if (!fnf || fnf->type != DIS_F_STR || fnf->str_len == 0)
+		return 1;
+	const char *fname = ev->str + fnf->str_off;
+	const char *pat = NULL;
+	int design = rule_design_data(p, fname, fnf->str_len, &pat);
+	/* HTTP downloads are everyday traffic: only design data counts */
+	if (http && !design)
+		return 1;
+	if (ftp && !design && !p->builtin && !name_in(&p->cleartext, "ftp"))
+		return 1;
+	v = vnew(out, n, max, RULE_CLEARTEXT_FILE, design ? RULE_SEV_CRITICAL : RULE_SEV_HIGH);
+	if (!v)
+		return 1;
+	v->outcome = ev_outcome(ev);
+	const char *dirw = strstr(ev->action, "upload") ? "upload" :
+			   strstr(ev->action, "delete") ? "delete" : "download";
+	put(v->seen, sizeof(v->seen), "%s %s of '%.*s' from %s to %s", http ? "HTTP" : "FTP", dirw,
+	    (int)(fnf->str_len > 96 ? 96 : fnf->str_len), fname, a, b);
+	if (design)
+		put(v->allowed, sizeof(v->allowed),
+		    "design and production data (matches %s) only over encrypted, auditable transfer "
+		    "(TLS 1.2 or better)", pat);
+	else
+		put(v->allowed, sizeof(v->allowed), "no cleartext file transfer across zone boundaries");
+	put(v->message, sizeof(v->message), "%s file transfer in cleartext: %s%s%s",
+	    design ? "Design data" : "A", v->seen, v->outcome ? ", " : "",
+	    v->outcome ? v->outcome : "");
+	return 1;
+}
+
 unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_facts *ff,
 			 const struct dis_event *ev, struct rule_verdict *out, unsigned max)
 {
@@ -735,6 +842,8 @@ unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_fac
 		return 0;
 	unsigned fc = ev->fclass;
 	const char *proto = ev->proto ? ev->proto->name : "unknown";
+	if (eval_transfer(p, ff, ev, proto, out, &n, max))
+		return n;
 	int is_ua = strcmp(proto, "opcua") == 0;
 	int changes = fc == DIS_FC_WRITE || fc == DIS_FC_PROGRAM || fc == DIS_FC_CONTROL;
 	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];

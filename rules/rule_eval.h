@@ -7,6 +7,7 @@
 #ifndef ZW_RULE_EVAL_H
 #define ZW_RULE_EVAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rules/rule.h"
@@ -29,6 +30,8 @@ struct rule_flow_facts {
 	const char *label;       /* for humans: "Modbus/TCP", "HTTP"; NULL = transport only */
 	uint8_t remote_category; /* nDPI files the protocol under remote access */
 	uint8_t answered;        /* the responder sent anything */
+	uint8_t empty;           /* no payload either way: the protocol is unknown, so a
+				  * rule's port alone decides whether the attempt is allowed */
 	uint16_t tls_version;    /* 0x0301 TLS 1.0 ... 0x0304; 0 unknown or not TLS */
 	const char *tls_risks;   /* names of TLS weaknesses nDPI found, NULL if none */
 	const char *cleartext;   /* ftp, tftp, telnet, http_basic_auth, smbv1, ... or NULL */
@@ -56,8 +59,18 @@ unsigned rule_eval_flow(const struct rule_policy *p, const struct rule_flow_fact
 unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_facts *ff,
 			 const struct dis_event *ev, struct rule_verdict *out, unsigned max);
 
+/* 1 when the flow is a remote-access session that enters a zone or leaves
+ * the site (what gets a session record); *approved_by names the remote-access
+ * entry that approves it now, or NULL. */
+int rule_remote_session(const struct rule_policy *p, const struct rule_flow_facts *ff,
+			const char **approved_by);
+
 /* 1 when the flow is a remote-access session under the policy. */
 int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_facts *ff);
+
+/* snprintf into a bounded buffer that may cut (messages are bounded on
+ * purpose, so truncation is not an error). */
+void rule_put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Looks up a field of the event by key; NULL if absent. */
 const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key);

@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -839,29 +840,49 @@ static int ranges_disjoint(const struct rule_ranges *a, const struct rule_ranges
 
 /* ---- sections ---- */
 
+/* A map of named entries (zones, assets, windows, conduits): checks it,
+ * reports duplicate names and allocates room for its entries. NULL when
+ * there is nothing to load. */
+static void *named_map(struct ld *L, const struct ynode *m, const char *what, uint32_t max,
+		       size_t size)
+{
+	if (!want(L, m, Y_MAP, what))
+		return NULL;
+	check_keys(L, m, what, NULL);
+	uint32_t cnt = m->n / 2;
+	if (cnt > max) {
+		lerr(L, m, "%s: at most %u entries", what, max);
+		return NULL;
+	}
+	void *a = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * size);
+	if (!a)
+		L->oom = 1;
+	return a;
+}
+
+/* 1 when the key at index i of map m is a name not used earlier in m (a
+ * repeated name was reported by named_map). */
+static int first_name(const struct ynode *m, uint32_t i)
+{
+	const struct ynode *k = m->kid[i];
+	if (k->type != Y_SCALAR || !k->len)
+		return 0;
+	for (uint32_t j = 0; j < i; j += 2)
+		if (m->kid[j]->type == Y_SCALAR && strcmp(m->kid[j]->str, k->str) == 0)
+			return 0;
+	return 1;
+}
+
 static void load_zones(struct ld *L, const struct ynode *zs)
 {
-	if (!want(L, zs, Y_MAP, "zones"))
-		return;
-	uint32_t cnt = zs->n / 2;
-	if (cnt > MAX_ZONES) {
-		lerr(L, zs, "zones: at most %u zones", MAX_ZONES);
-		return;
-	}
-	L->p->zones = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_zone));
-	if (!L->p->zones) {
-		L->oom = 1;
-		return;
-	}
 	static const char *const keys[] = { "security_level", "networks", "vlans", "description",
 					    NULL };
-	check_keys(L, zs, "zones", NULL) ; /* duplicates only below */
+	if (!(L->p->zones = named_map(L, zs, "zones", MAX_ZONES, sizeof(struct rule_zone))))
+		return;
 	for (uint32_t i = 0; i + 1 < zs->n; i += 2) {
 		const struct ynode *k = zs->kid[i], *v = zs->kid[i + 1];
-		if (k->type != Y_SCALAR || !k->len)
+		if (!first_name(zs, i))
 			continue;
-		if (zone_index(L->p, k->str) >= 0)
-			continue; /* duplicate, reported by check_keys */
 		if (strcmp(k->str, "external") == 0 || strcmp(k->str, "any") == 0) {
 			lerr(L, k, "zones: '%s' is a reserved name (hint: choose another)", k->str);
 			continue;
@@ -952,30 +973,14 @@ static void load_zones(struct ld *L, const struct ynode *zs)
 
 static void load_assets(struct ld *L, const struct ynode *as)
 {
-	if (!want(L, as, Y_MAP, "assets"))
-		return;
 	static const char *const keys[] = { "ip", "zone", "vendor", "model", "role", "description",
 					    NULL };
-	check_keys(L, as, "assets", NULL);
-	uint32_t cnt = as->n / 2;
-	if (cnt > 65000) {
-		lerr(L, as, "assets: at most 65000 assets");
+	if (!(L->p->assets = named_map(L, as, "assets", 65000, sizeof(struct rule_asset))))
 		return;
-	}
-	L->p->assets = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_asset));
-	if (!L->p->assets) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < as->n; i += 2) {
 		const struct ynode *k = as->kid[i], *v = as->kid[i + 1];
-		if (k->type != Y_SCALAR)
-			continue;
 		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nassets; j++)
-			if (strcmp(L->p->assets[j].name, k->str) == 0)
-				dup = 1;
-		if (dup || !want(L, v, Y_MAP, "an asset"))
+		if (!first_name(as, i) || !want(L, v, Y_MAP, "an asset"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "asset '%s'", k->str);
@@ -1041,31 +1046,14 @@ static void load_assets(struct ld *L, const struct ynode *as)
 
 static void load_windows(struct ld *L, const struct ynode *ws)
 {
-	if (!want(L, ws, Y_MAP, "windows"))
-		return;
 	static const char *const keys[] = { "days", "hours", "utc_offset", "from", "until",
 					    "description", NULL };
 	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-	check_keys(L, ws, "windows", NULL);
-	uint32_t cnt = ws->n / 2;
-	if (cnt > 4096) {
-		lerr(L, ws, "windows: at most 4096");
+	if (!(L->p->windows = named_map(L, ws, "windows", 4096, sizeof(struct rule_window))))
 		return;
-	}
-	L->p->windows = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_window));
-	if (!L->p->windows) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < ws->n; i += 2) {
 		const struct ynode *k = ws->kid[i], *v = ws->kid[i + 1];
-		if (k->type != Y_SCALAR || !want(L, v, Y_MAP, "a window"))
-			continue;
-		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nwindows; j++)
-			if (strcmp(L->p->windows[j].name, k->str) == 0)
-				dup = 1;
-		if (dup)
+		if (!first_name(ws, i) || !want(L, v, Y_MAP, "a window"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "window '%s'", k->str);
@@ -1268,30 +1256,13 @@ static void load_allow(struct ld *L, const struct rule_conduit *c, const struct 
 
 static void load_conduits(struct ld *L, const struct ynode *cs)
 {
-	if (!want(L, cs, Y_MAP, "conduits"))
-		return;
 	static const char *const keys[] = { "from", "to", "bidirectional", "allow", "description",
 					    NULL };
-	check_keys(L, cs, "conduits", NULL);
-	uint32_t cnt = cs->n / 2;
-	if (cnt > 65000) {
-		lerr(L, cs, "conduits: at most 65000");
+	if (!(L->p->conduits = named_map(L, cs, "conduits", 65000, sizeof(struct rule_conduit))))
 		return;
-	}
-	L->p->conduits = arena_alloc(&L->p->arena, (cnt ? cnt : 1) * sizeof(struct rule_conduit));
-	if (!L->p->conduits) {
-		L->oom = 1;
-		return;
-	}
 	for (uint32_t i = 0; i + 1 < cs->n; i += 2) {
 		const struct ynode *k = cs->kid[i], *v = cs->kid[i + 1];
-		if (k->type != Y_SCALAR || !want(L, v, Y_MAP, "a conduit"))
-			continue;
-		int dup = 0;
-		for (uint32_t j = 0; j < L->p->nconduits; j++)
-			if (strcmp(L->p->conduits[j].name, k->str) == 0)
-				dup = 1;
-		if (dup)
+		if (!first_name(cs, i) || !want(L, v, Y_MAP, "a conduit"))
 			continue;
 		char what[128];
 		snprintf(what, sizeof(what), "conduit '%s'", k->str);
@@ -1381,8 +1352,8 @@ static void load_remote(struct ld *L, const struct ynode *r)
 			zone_ref(L, y, "from", 1, &re.from);
 		if ((y = get(e, "to")))
 			zone_ref(L, y, "to", 1, &re.to);
-		if (re.to == RULE_ZONE_EXTERNAL)
-			lerr(L, get(e, "to"), "to: external is not a destination zone here");
+		if (re.to == RULE_ZONE_EXTERNAL && re.from == RULE_ZONE_EXTERNAL)
+			lerr(L, get(e, "to"), "from and to are both external (hint: one side is a zone)");
 		if ((y = get(e, "via")) && want(L, y, Y_SCALAR, "via")) {
 			for (uint32_t q = 0; q < L->p->nassets; q++)
 				if (strcmp(L->p->assets[q].name, y->str) == 0)
@@ -1408,7 +1379,7 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 	if (!want(L, h, Y_MAP, "hygiene"))
 		return;
 	static const char *const keys[] = { "min_tls_version", "tls_risks", "cleartext",
-					    "opcua_deprecated_policies", NULL };
+					    "opcua_deprecated_policies", "design_data", NULL };
 	check_keys(L, h, "hygiene", keys);
 	const struct ynode *x;
 	if ((x = get(h, "min_tls_version")) && want(L, x, Y_SCALAR, "min_tls_version")) {
@@ -1431,6 +1402,12 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 		bool_of(L, x, "tls_risks", &L->p->tls_risks);
 	if ((x = get(h, "opcua_deprecated_policies")))
 		bool_of(L, x, "opcua_deprecated_policies", &L->p->opcua_deprecated);
+	if ((x = get(h, "design_data"))) {
+		if (x->type == Y_SEQ && x->n == 0)
+			L->p->design_patterns.n = 0;
+		else
+			strs_of(L, x, "design_data", 1, &L->p->design_patterns);
+	}
 	if ((x = get(h, "cleartext"))) {
 		static const char *const ok[] = { "ftp", "tftp", "telnet", "http", "http_basic_auth",
 						  "smbv1", "smtp", "pop3", "imap", NULL };
@@ -1457,10 +1434,27 @@ static void load_hygiene(struct ld *L, const struct ynode *h)
 
 static char *default_remote[] = { "rdp", "vnc", "teamviewer", "anydesk", "ssh", "telnet",
 				  "rlogin", "radmin", "splashtop", "rustdesk", "ammyyadmin" };
-static char *default_cleartext[] = { "ftp", "tftp", "telnet", "http_basic_auth", "smbv1" };
+static char *default_cleartext[] = { "ftp", "tftp", "telnet", "http_basic_auth", "smbv1", "smtp" };
+
+/* PLC project archives, firmware images, PCB and CAD data, BOMs. */
+static char *default_design[] = {
+	"*.zap*", "*.ap1?", "*.ap2?", "*.s7p", "*.acd", "*.l5x", "*.l5k", "*.rss", "*.mer",
+	"*.stu", "*.sta", "*.pro", "*.gxw", "*.bin", "*.hex", "*.fw", "*.img", "*.upd",
+	"*.gbr", "*.ger", "*.gtl", "*.gbl", "*.gto", "*.gbo", "*.drl", "*.odb*", "*.step",
+	"*.stp", "*.iges", "*.igs", "*.dwg", "*.dxf", "*bom*.xls*", "*bom*.csv",
+};
 
 static void policy_defaults(struct rule_policy *p)
 {
+	p->design_patterns.s = default_design;
+	p->design_patterns.n = sizeof(default_design) / sizeof(default_design[0]);
+	p->scans.enabled = 1;
+	p->scans.interval_us = 60ull * 1000000ull;
+	p->scans.ports = 20;
+	p->scans.hosts = 20;
+	p->scans.modbus_units = 8;
+	p->scans.modbus_functions = 10;
+	p->scans.s7_szl_ids = 6;
 	p->remote_protos.s = default_remote;
 	p->remote_protos.n = sizeof(default_remote) / sizeof(default_remote[0]);
 	p->external_is_vendor = 1;
@@ -1498,6 +1492,57 @@ static int build_lpm(struct rule_policy *p)
 	return 0;
 }
 
+static void load_scans(struct ld *L, const struct ynode *sc)
+{
+	struct rule_scans *s = &L->p->scans;
+	if (!want(L, sc, Y_MAP, "scans"))
+		return;
+	static const char *const keys[] = { "enabled", "interval", "ports", "hosts", "modbus_units",
+					    "modbus_functions", "s7_szl_ids", "allowed", NULL };
+	check_keys(L, sc, "scans", keys);
+	const struct ynode *x;
+	uint64_t u;
+	if ((x = get(sc, "enabled")))
+		bool_of(L, x, "enabled", &s->enabled);
+	if ((x = get(sc, "interval")) && duration_of(L, x, "interval", &s->interval_us) == 0 &&
+	    s->interval_us == 0)
+		lerr(L, x, "interval must be at least 1s");
+	static const struct {
+		const char *key;
+		size_t off;
+	} th[] = {
+		{ "ports", offsetof(struct rule_scans, ports) },
+		{ "hosts", offsetof(struct rule_scans, hosts) },
+		{ "modbus_units", offsetof(struct rule_scans, modbus_units) },
+		{ "modbus_functions", offsetof(struct rule_scans, modbus_functions) },
+		{ "s7_szl_ids", offsetof(struct rule_scans, s7_szl_ids) },
+	};
+	for (size_t i = 0; i < sizeof(th) / sizeof(th[0]); i++)
+		if ((x = get(sc, th[i].key)) && uint_of(L, x, th[i].key, 2, 65535, &u) == 0)
+			*(uint32_t *)((char *)s + th[i].off) = (uint32_t)u;
+	x = get(sc, "allowed");
+	if (!x || !want(L, x, Y_SEQ, "allowed"))
+		return;
+	s->allow = arena_alloc(&L->p->arena, (x->n ? x->n : 1) * sizeof(*s->allow));
+	if (!s->allow) {
+		L->oom = 1;
+		return;
+	}
+	static const char *const ak[] = { "from", "window", "description", NULL };
+	for (uint32_t i = 0; i < x->n; i++) {
+		const struct ynode *e = x->kid[i], *y;
+		if (!want(L, e, Y_MAP, "an allowed scan"))
+			continue;
+		check_keys(L, e, "an allowed scan", ak);
+		struct rule_scan_allow a = { RULE_ZONE_ANY, RULE_NONE };
+		if ((y = get(e, "from")))
+			zone_ref(L, y, "from", 1, &a.from);
+		if ((y = get(e, "window")))
+			window_ref(L, y, "window", &a.window);
+		s->allow[s->nallow++] = a;
+	}
+}
+
 static void load_root(struct ld *L, const struct ynode *root)
 {
 	struct rule_policy *p = L->p;
@@ -1509,7 +1554,7 @@ static void load_root(struct ld *L, const struct ynode *root)
 		return;
 	static const char *const keys[] = { "version", "site", "zones", "assets", "conduits",
 					    "windows", "remote_access", "hygiene", "new_assets",
-					    "alerts", NULL };
+					    "alerts", "scans", NULL };
 	check_keys(L, root, "the policy", keys);
 	const struct ynode *x;
 	if ((x = get(root, "version"))) {
@@ -1547,6 +1592,8 @@ static void load_root(struct ld *L, const struct ynode *root)
 		if ((y = get(x, "learning_period")))
 			duration_of(L, y, "learning_period", &p->learning_us);
 	}
+	if ((x = get(root, "scans")))
+		load_scans(L, x);
 	if ((x = get(root, "alerts")) && want(L, x, Y_MAP, "alerts")) {
 		static const char *const ak[] = { "summary_interval", NULL };
 		check_keys(L, x, "alerts", ak);

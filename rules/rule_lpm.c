@@ -11,6 +11,7 @@
 #include "rules/rule_model.h"
 
 #include <stdlib.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #define LPM_NONE UINT32_MAX
@@ -181,5 +182,29 @@ int rule_window_contains(const struct rule_window *w, uint64_t ts_us)
 		return w->days >> wd & 1u;
 	if (min < w->end_min)
 		return w->days >> ((wd + 6) % 7) & 1u;
+	return 0;
+}
+
+int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
+		     const char **pattern)
+{
+	char buf[256];
+	if (len == 0)
+		return 0;
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	/* the last path component */
+	const char *base = buf;
+	for (const char *c = buf; *c; c++)
+		if (*c == '/' || *c == '\\')
+			base = c + 1;
+	for (uint32_t i = 0; i < p->design_patterns.n; i++)
+		if (fnmatch(p->design_patterns.s[i], base, FNM_CASEFOLD) == 0) {
+			if (pattern)
+				*pattern = p->design_patterns.s[i];
+			return 1;
+		}
 	return 0;
 }

@@ -122,6 +122,25 @@ struct rule_remote {
 	uint32_t line;
 };
 
+/* Scans a policy tolerates (commissioning, SAT): from a zone (or external,
+ * any) inside a window. */
+struct rule_scan_allow {
+	uint16_t from;          /* zone index, RULE_ZONE_EXTERNAL or RULE_ZONE_ANY */
+	uint16_t window;        /* RULE_NONE = always */
+};
+
+struct rule_scans {
+	int enabled;
+	uint64_t interval_us;   /* counting window */
+	uint32_t ports;         /* distinct server ports of one host, per interval */
+	uint32_t hosts;         /* distinct servers on one port, per interval */
+	uint32_t modbus_units;  /* distinct unit ids from one client to one server */
+	uint32_t modbus_functions; /* distinct function codes, same */
+	uint32_t s7_szl_ids;    /* distinct SZL ids read by one client */
+	struct rule_scan_allow *allow;
+	uint32_t nallow;
+};
+
 struct rule_lpm;
 
 struct rule_policy {
@@ -145,6 +164,8 @@ struct rule_policy {
 	int tls_risks;          /* report nDPI's other TLS risks */
 	struct rule_strs cleartext; /* forbidden across conduits: ftp, tftp, telnet, ... */
 	int opcua_deprecated;   /* report deprecated OPC UA security policies */
+	struct rule_strs design_patterns; /* file names of design/production data (globs) */
+	struct rule_scans scans;
 	/* new assets */
 	int new_assets;
 	uint64_t learning_us;
@@ -204,6 +225,11 @@ int rule_lpm_insert(struct rule_lpm *t, const uint8_t *addr, unsigned plen, uint
  * UINT32_MAX if none. */
 uint32_t rule_lpm_find(const struct rule_lpm *t, const uint8_t *addr, unsigned bits);
 void rule_lpm_free(struct rule_lpm *t);
+
+/* 1 when the file name matches one of the policy's design-data patterns
+ * (case-insensitive globs); *pattern receives the pattern. */
+int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
+		     const char **pattern);
 
 /* 1 when time ts_us lies inside window w. */
 int rule_window_contains(const struct rule_window *w, uint64_t ts_us);

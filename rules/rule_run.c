@@ -22,15 +22,7 @@
 
 #define HOUR_US (3600ull * 1000000ull)
 
-/* snprintf that may cut (messages are bounded on purpose). */
-static void put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
+#define put rule_put
 
 struct dd_entry {
 	/* key */
@@ -58,6 +50,34 @@ struct asset_slot {
 	uint8_t addr[16];
 };
 
+/* An open remote-access session (flow), for its end record. */
+struct sess {
+	uint64_t flow_id;         /* 0 = free slot */
+	uint8_t ip_ver;
+	uint8_t peer[16], target[16];
+	int alerted;              /* an alert was raised: its end record carries the session */
+	enum rule_kind kind;
+	uint8_t sev;
+	char seen[192], allowed[256];
+	char proto[24], initiated[16], zone[64], approved[64], label[48];
+	struct rule_session s;
+};
+
+#define RULE_MAX_SESSIONS 1024
+#define SCAN_SOURCES 4096
+#define SCAN_BITS 1024
+
+/* What one source did within the scan interval. */
+struct scan_src {
+	uint8_t used, ver;
+	uint8_t addr[16];
+	uint64_t start_us;
+	uint8_t alerted;          /* bit per kind of sweep reported this interval */
+	uint64_t ports[SCAN_BITS / 64], hosts[SCAN_BITS / 64];
+	uint64_t units[4], fcs[4], szl[SCAN_BITS / 64];
+	uint32_t nports, nhosts, nunits, nfcs, nszl, attempts;
+};
+
 struct rule_run {
 	struct rule_policy *pol;
 	uint32_t gen;
@@ -74,6 +94,11 @@ struct rule_run {
 	struct asset_slot *assets;
 	uint32_t nassets;
 	uint64_t first_us;
+	/* remote sessions */
+	struct sess *sess;
+	uint32_t nsess;
+	/* scans */
+	struct scan_src *scan;
 	/* enrichment */
 	MMDB_s geo, asn;
 	int have_geo, have_asn;
@@ -90,10 +115,14 @@ struct rule_run *rule_run_new(struct rule_policy *p, struct dis_ndpi *nd, rule_a
 	r->dd_mask = RULE_DEDUP_ENTRIES * 2 - 1;
 	r->dd_idx = calloc((size_t)r->dd_mask + 1, sizeof(*r->dd_idx));
 	r->assets = calloc(RULE_ASSET_ENTRIES, sizeof(*r->assets));
-	if (!r->dd || !r->dd_idx || !r->assets) {
+	r->sess = calloc(RULE_MAX_SESSIONS, sizeof(*r->sess));
+	r->scan = calloc(SCAN_SOURCES, sizeof(*r->scan));
+	if (!r->dd || !r->dd_idx || !r->assets || !r->sess || !r->scan) {
 		free(r->dd);
 		free(r->dd_idx);
 		free(r->assets);
+		free(r->sess);
+		free(r->scan);
 		free(r);
 		return NULL;
 	}
@@ -121,6 +150,8 @@ void rule_run_free(struct rule_run *r)
 	free(r->dd);
 	free(r->dd_idx);
 	free(r->assets);
+	free(r->sess);
+	free(r->scan);
 	if (r->have_geo)
 		MMDB_close(&r->geo);
 	if (r->have_asn)
@@ -254,7 +285,11 @@ static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struc
 		ff->names[0] = dp->name;
 		ff->label = dp->label;
 	}
-	if (r->nd && (f->ndpi.master || f->ndpi.app)) {
+	/* nDPI names a flow that carried no payload by its port only: a
+	 * guess, not evidence (port scans would read as telnet, SMTP, ...). */
+	int payload = f->payload_bytes[0] || f->payload_bytes[1];
+	ff->empty = !payload;
+	if (r->nd && payload && (f->ndpi.master || f->ndpi.app)) {
 		dis_ndpi_names(r->nd, &f->ndpi, b->master, b->app, sizeof(b->master), &ff->names[1],
 			       &ff->names[2]);
 		if (!ff->label) {
@@ -565,6 +600,365 @@ static void learn_asset(struct rule_run *r, struct flow *f, int d, const struct 
 
 /* ---- entry points ---- */
 
+/* ---- remote sessions ---- */
+
+static struct sess *sess_find(struct rule_run *r, uint64_t flow_id)
+{
+	for (uint32_t i = 0; i < RULE_MAX_SESSIONS; i++)
+		if (r->sess[i].flow_id == flow_id)
+			return &r->sess[i];
+	return NULL;
+}
+
+static void endpoint_name(const struct rule_policy *p, const struct rule_flow_facts *ff, int d,
+			  char *buf, size_t len)
+{
+	char ip[64];
+	dec_addr_str(ff->addr[d], ff->ip_ver, ip, sizeof(ip));
+	if (ff->asset[d] < p->nassets)
+		put(buf, len, "%s", p->assets[ff->asset[d]].name);
+	else
+		put(buf, len, "%s", ip);
+}
+
+static struct sess *sess_open(struct rule_run *r, struct flow *f, const struct rule_flow_facts *ff,
+			      const char *approved)
+{
+	if (r->nsess >= RULE_MAX_SESSIONS) {
+		r->st.sessions_full++;
+		return NULL;
+	}
+	struct sess *x = sess_find(r, 0);
+	if (!x) {
+		r->st.sessions_full++;
+		return NULL;
+	}
+	const struct rule_policy *p = r->pol;
+	memset(x, 0, sizeof(*x));
+	x->flow_id = f->id;
+	x->ip_ver = f->key.ip_ver;
+	memcpy(x->peer, flow_addr(f, 0), 16);
+	memcpy(x->target, flow_addr(f, 1), 16);
+	put(x->proto, sizeof(x->proto), "%s", facts_proto(ff));
+	put(x->label, sizeof(x->label), "%s", ff->label ? ff->label : x->proto);
+	int pub = rule_addr_is_public(ff->addr[0], ff->ip_ver);
+	const char *init = ff->zone[0] == RULE_NONE ? (pub || p->builtin ? "external" : "unknown") :
+			   ff->zone[1] == RULE_NONE ? "site" : "internal";
+	put(x->initiated, sizeof(x->initiated), "%s", init);
+	if (ff->zone[1] < p->nzones)
+		put(x->zone, sizeof(x->zone), "%s", p->zones[ff->zone[1]].name);
+	if (approved)
+		put(x->approved, sizeof(x->approved), "%s", approved);
+	x->s.protocol = x->proto;
+	x->s.initiated_by = x->initiated;
+	x->s.zone_entered = x->zone[0] ? x->zone : NULL;
+	x->s.approved_by = x->approved[0] ? x->approved : NULL;
+	r->nsess++;
+	r->st.sessions++;
+	f->rule.remote = 1;
+	return x;
+}
+
+/* Copies a string field of ev into dst (if present and dst still empty). */
+static void take_str(const struct dis_event *ev, const char *key, char *dst, size_t len)
+{
+	const struct dis_field *fl = rule_ev_field(ev, key);
+	if (!fl || fl->type != DIS_F_STR || dst[0])
+		return;
+	size_t n = fl->str_len < len - 1 ? fl->str_len : len - 1;
+	memcpy(dst, ev->str + fl->str_off, n);
+	dst[n] = '\0';
+}
+
+/* Attribution from the session dissectors' events. */
+static void sess_attribute(struct sess *x, const struct dis_event *ev, const char *proto)
+{
+	struct rule_session *ss = &x->s;
+	if (strcmp(proto, "ssh") == 0) {
+		take_str(ev, "client.software", ss->client_software, sizeof(ss->client_software));
+		take_str(ev, "server.software", ss->server_software, sizeof(ss->server_software));
+	} else if (strcmp(proto, "rdp") == 0) {
+		take_str(ev, "user", ss->user, sizeof(ss->user));
+		take_str(ev, "cookie", ss->user, sizeof(ss->user));
+		take_str(ev, "selected_protocol", ss->security, sizeof(ss->security));
+		take_str(ev, "failure", ss->security, sizeof(ss->security));
+	} else if (strcmp(proto, "vnc") == 0) {
+		take_str(ev, "client_version", ss->client_software, sizeof(ss->client_software));
+		take_str(ev, "server_version", ss->server_software, sizeof(ss->server_software));
+		take_str(ev, "security_type", ss->security, sizeof(ss->security));
+	} else if (strcmp(proto, "telnet") == 0) {
+		take_str(ev, "user", ss->user, sizeof(ss->user));
+		put(ss->security, sizeof(ss->security), "cleartext");
+	}
+}
+
+/* An operation by the session's peer or by the host it reached, towards
+ * another host: part of the session's activity. */
+static void sess_activity(struct rule_run *r, const struct flow *f, const struct dis_event *ev,
+			  const struct rule_flow_facts *ff)
+{
+	if (!r->nsess)
+		return;
+	const uint8_t *client = flow_addr(f, ev->dir ? 1 : 0), *server = flow_addr(f, ev->dir ? 0 : 1);
+	for (uint32_t i = 0; i < RULE_MAX_SESSIONS; i++) {
+		struct sess *x = &r->sess[i];
+		if (!x->flow_id || x->flow_id == f->id || x->ip_ver != f->key.ip_ver)
+			continue;
+		if (memcmp(client, x->peer, 16) != 0 && memcmp(client, x->target, 16) != 0)
+			continue;
+		if (memcmp(server, x->target, 16) == 0 || memcmp(server, x->peer, 16) == 0)
+			continue;
+		char target[80];
+		endpoint_name(r->pol, ff, ev->dir ? 0 : 1, target, sizeof(target));
+		struct rule_session *ss = &x->s;
+		const char *proto = ev->proto ? ev->proto->name : "unknown";
+		unsigned k;
+		for (k = 0; k < ss->nactivity; k++)
+			if (strcmp(ss->activity[k].action, ev->action) == 0 &&
+			    strcmp(ss->activity[k].protocol, proto) == 0 &&
+			    strcmp(ss->activity[k].target, target) == 0)
+				break;
+		if (k == ss->nactivity) {
+			if (k >= RULE_SESSION_ACTIVITY) {
+				ss->activity_dropped += ev->count ? ev->count : 1;
+				continue;
+			}
+			ss->nactivity++;
+			ss->activity[k].protocol = proto;
+			ss->activity[k].action = ev->action;
+			ss->activity[k].fclass = ev->fclass;
+			put(ss->activity[k].target, sizeof(ss->activity[k].target), "%s", target);
+		}
+		ss->activity[k].count += ev->count ? ev->count : 1;
+	}
+}
+
+static void sess_close(struct rule_run *r, struct sess *x, const struct flow *f,
+		       const struct facts_buf *b)
+{
+	struct rule_session *ss = &x->s;
+	char target[80], client[80];
+	endpoint_name(r->pol, &b->ff, 1, target, sizeof(target));
+	endpoint_name(r->pol, &b->ff, 0, client, sizeof(client));
+	size_t o = 0;
+	int n = snprintf(ss->summary, sizeof(ss->summary), "%s%s %s to %s",
+			 strcmp(x->initiated, "external") == 0 ? "vendor " : "", client, x->label,
+			 target);
+	o = n > 0 ? (size_t)n : 0;
+	for (unsigned k = 0; k < ss->nactivity && o < sizeof(ss->summary); k++) {
+		n = snprintf(ss->summary + o, sizeof(ss->summary) - o, "%s%u %s to %s",
+			     k ? ", " : ", then ", ss->activity[k].count, ss->activity[k].action,
+			     ss->activity[k].target);
+		o += n > 0 ? (size_t)n : 0;
+	}
+
+	struct rule_verdict v;
+	memset(&v, 0, sizeof(v));
+	v.conduit = RULE_NONE;
+	if (x->alerted) {
+		v.kind = x->kind;
+		v.sev = x->sev;
+	} else {
+		v.kind = RULE_REMOTE_SESSION;
+		v.sev = RULE_SEV_INFO;
+	}
+	v.policy_rule = x->approved[0] ? x->approved : NULL;
+	if (x->alerted) {
+		put(v.seen, sizeof(v.seen), "%s", x->seen);
+		put(v.allowed, sizeof(v.allowed), "%s", x->allowed);
+	} else {
+		char seen[192];
+		put(seen, sizeof(seen), "%s session %s", x->label, ss->summary);
+		put(v.seen, sizeof(v.seen), "%s", seen);
+		put(v.allowed, sizeof(v.allowed), "approved by remote-access entry %s",
+		    x->approved[0] ? x->approved : "(none: inside the policy's tolerance)");
+	}
+	put(v.message, sizeof(v.message),
+	    "Remote session ended after %.1f s (%llu bytes to server, %llu bytes back): %s%s%s",
+	    (double)(f->last_us - f->first_us) / 1e6, (unsigned long long)f->bytes[0],
+	    (unsigned long long)f->bytes[1], ss->summary, ss->user[0] ? ", user " : "",
+	    ss->user[0] ? ss->user : "");
+	struct rule_alert a;
+	alert_from(r, &v, &b->ff, f, NULL, x->proto, &a);
+	a.phase = RULE_ALERT_END;
+	a.first_us = f->first_us;
+	a.last_us = f->last_us;
+	a.ts_us = f->last_us;
+	a.session = ss;
+	r->st.sessions_ended++;
+	if (!x->alerted)
+		r->st.alerts[RULE_REMOTE_SESSION]++;
+	emit(r, &a);
+	x->flow_id = 0;
+	r->nsess--;
+}
+
+/* ---- scans ---- */
+
+static int bit_set(uint64_t *bm, unsigned nbits, uint64_t h)
+{
+	unsigned b = (unsigned)(h % nbits);
+	if (bm[b / 64] >> (b % 64) & 1)
+		return 0;
+	bm[b / 64] |= 1ull << (b % 64);
+	return 1;
+}
+
+static struct scan_src *scan_get(struct rule_run *r, const uint8_t *addr, uint8_t ver,
+				 uint64_t ts)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ull, addr, 16);
+	uint32_t mask = SCAN_SOURCES - 1, slot = (uint32_t)h & mask;
+	struct scan_src *oldest = NULL;
+	for (uint32_t i = 0; i < 8; i++) {
+		struct scan_src *s = &r->scan[(slot + i) & mask];
+		if (s->used && s->ver == ver && memcmp(s->addr, addr, 16) == 0) {
+			if (ts >= s->start_us + r->pol->scans.interval_us) {
+				memset(s, 0, sizeof(*s)); /* a new interval */
+				s->used = 1;
+				s->ver = ver;
+				memcpy(s->addr, addr, 16);
+				s->start_us = ts;
+			}
+			return s;
+		}
+		if (!s->used || ts >= s->start_us + r->pol->scans.interval_us) {
+			memset(s, 0, sizeof(*s));
+			s->used = 1;
+			s->ver = ver;
+			memcpy(s->addr, addr, 16);
+			s->start_us = ts;
+			return s;
+		}
+		if (!oldest || s->start_us < oldest->start_us)
+			oldest = s;
+	}
+	(void)oldest;
+	r->st.scan_sources_full++;
+	return NULL;
+}
+
+static int scan_allowed(const struct rule_policy *p, uint16_t zone, uint64_t ts)
+{
+	for (uint32_t i = 0; i < p->scans.nallow; i++) {
+		const struct rule_scan_allow *a = &p->scans.allow[i];
+		int from_ok = a->from == RULE_ZONE_ANY || a->from == zone ||
+			      (a->from == RULE_ZONE_EXTERNAL && zone == RULE_NONE);
+		if (from_ok && (a->window == RULE_NONE || rule_window_contains(&p->windows[a->window], ts)))
+			return 1;
+	}
+	return 0;
+}
+
+enum { SCAN_PORTS = 1, SCAN_HOSTS = 2, SCAN_UNITS = 4, SCAN_FCS = 8, SCAN_SZL = 16 };
+
+static void scan_alert(struct rule_run *r, struct scan_src *sc, unsigned what, const struct flow *f,
+		       const struct rule_flow_facts *ff, uint32_t count, uint32_t threshold)
+{
+	if (sc->alerted & what)
+		return;
+	sc->alerted |= (uint8_t)what;
+	const struct rule_policy *p = r->pol;
+	char src[128];
+	endpoint_name(p, ff, 0, src, sizeof(src));
+	struct rule_verdict v;
+	memset(&v, 0, sizeof(v));
+	v.kind = RULE_SCAN;
+	v.sev = what == SCAN_PORTS || what == SCAN_HOSTS ? RULE_SEV_HIGH : RULE_SEV_MEDIUM;
+	v.conduit = RULE_NONE;
+	static const char *const names[] = { "", "port scan", "host sweep", "", "Modbus unit-id sweep",
+					     "", "", "", "Modbus function-code sweep" };
+	const char *name = what == SCAN_SZL ? "S7 SZL enumeration" : names[what];
+	const char *unit = what == SCAN_PORTS ? "server ports" : what == SCAN_HOSTS ? "hosts" :
+			   what == SCAN_UNITS ? "unit ids" : what == SCAN_FCS ? "function codes" :
+			   "SZL ids";
+	if (what == SCAN_PORTS || what == SCAN_HOSTS)
+		put(v.seen, sizeof(v.seen), "%s: %s tried %u %s within %llu s (%u failed connection "
+		    "attempts); latest to ", name, src, count, unit,
+		    (unsigned long long)(p->scans.interval_us / 1000000u), sc->attempts);
+	else
+		put(v.seen, sizeof(v.seen), "%s: %s used %u %s within %llu s; latest to ", name, src,
+		    count, unit, (unsigned long long)(p->scans.interval_us / 1000000u));
+	char dst[128];
+	endpoint_name(p, ff, 1, dst, sizeof(dst));
+	size_t l = strlen(v.seen);
+	put(v.seen + l, sizeof(v.seen) - l, "%s port %u", dst, ff->port[1]);
+	put(v.allowed, sizeof(v.allowed), "fewer than %u %s per %llu s, or a scan allowed by "
+	    "scans.allowed", threshold, unit, (unsigned long long)(p->scans.interval_us / 1000000u));
+	put(v.message, sizeof(v.message), "%s from %s: %u %s", name, src, count, unit);
+	struct rule_alert a;
+	alert_from(r, &v, ff, f, NULL, facts_proto(ff), &a);
+	a.count = count;
+	a.first_us = sc->start_us;
+	r->st.alerts[RULE_SCAN]++;
+	emit(r, &a);
+}
+
+/* Failed connection attempts (no answer, or a reset without data) count
+ * towards port scans and host sweeps. */
+static void scan_flow(struct rule_run *r, const struct flow *f, const struct rule_flow_facts *ff)
+{
+	const struct rule_scans *cfg = &r->pol->scans;
+	if (!cfg->enabled || f->key.l4_proto != 6)
+		return;
+	int failed = f->pkts[1] == 0 || ((f->tcp_flags[1] & DEC_TCP_RST) && !f->payload_bytes[1] &&
+					 !f->payload_bytes[0]);
+	if (!failed)
+		return;
+	if (scan_allowed(r->pol, ff->zone[0], f->first_us))
+		return;
+	struct scan_src *sc = scan_get(r, flow_addr(f, 0), f->key.ip_ver, f->first_us);
+	if (!sc)
+		return;
+	sc->attempts++;
+	uint16_t port = flow_port(f, 1);
+	uint64_t hp = fnv(0xcbf29ce484222325ull, &port, 2);
+	uint64_t hh = fnv(0xcbf29ce484222325ull, flow_addr(f, 1), 16);
+	sc->nports += (uint32_t)bit_set(sc->ports, SCAN_BITS, hp);
+	sc->nhosts += (uint32_t)bit_set(sc->hosts, SCAN_BITS, hh);
+	if (sc->nports >= cfg->ports)
+		scan_alert(r, sc, SCAN_PORTS, f, ff, sc->nports, cfg->ports);
+	if (sc->nhosts >= cfg->hosts)
+		scan_alert(r, sc, SCAN_HOSTS, f, ff, sc->nhosts, cfg->hosts);
+}
+
+/* Enumeration inside a protocol: Modbus unit ids and function codes, S7
+ * SZL ids, by one client. */
+static void scan_event(struct rule_run *r, const struct flow *f, const struct dis_event *ev,
+		       const struct rule_flow_facts *ff)
+{
+	const struct rule_scans *cfg = &r->pol->scans;
+	if (!cfg->enabled || (ev->flags & DIS_EV_RESPONSE) || !ev->proto)
+		return;
+	int mb = strcmp(ev->proto->name, "modbus") == 0;
+	const struct dis_field *szl = mb ? NULL : rule_ev_field(ev, "szl_id");
+	if (!mb && !szl)
+		return;
+	if (scan_allowed(r->pol, ff->zone[0], ev->ts_us))
+		return;
+	struct scan_src *sc = scan_get(r, flow_addr(f, 0), f->key.ip_ver, ev->ts_us);
+	if (!sc)
+		return;
+	if (mb) {
+		const struct dis_field *u = rule_ev_field(ev, "unit_id");
+		const struct dis_field *fc = rule_ev_field(ev, "function_code");
+		if (u && u->type == DIS_F_UINT)
+			sc->nunits += (uint32_t)bit_set(sc->units, 256, u->v.u & 0xff);
+		if (fc && fc->type == DIS_F_UINT)
+			sc->nfcs += (uint32_t)bit_set(sc->fcs, 256, fc->v.u & 0xff);
+		if (sc->nunits >= cfg->modbus_units)
+			scan_alert(r, sc, SCAN_UNITS, f, ff, sc->nunits, cfg->modbus_units);
+		if (sc->nfcs >= cfg->modbus_functions)
+			scan_alert(r, sc, SCAN_FCS, f, ff, sc->nfcs, cfg->modbus_functions);
+	} else if (szl->type == DIS_F_UINT) {
+		sc->nszl += (uint32_t)bit_set(sc->szl, SCAN_BITS, szl->v.u);
+		if (sc->nszl >= cfg->s7_szl_ids)
+			scan_alert(r, sc, SCAN_SZL, f, ff, sc->nszl, cfg->s7_szl_ids);
+	}
+}
+
+/* ---- entry points ---- */
+
 void rule_run_flow(struct rule_run *r, struct flow *f)
 {
 	struct facts_buf b;
@@ -574,11 +968,23 @@ void rule_run_flow(struct rule_run *r, struct flow *f)
 	struct rule_verdict v[RULE_MAX_VERDICTS];
 	unsigned n = rule_eval_flow(r->pol, &b.ff, v, RULE_MAX_VERDICTS);
 	const char *proto = facts_proto(&b.ff);
+	const char *approved = NULL;
+	struct sess *x = NULL;
+	if (rule_remote_session(r->pol, &b.ff, &approved))
+		x = sess_open(r, f, &b.ff, approved);
 	for (unsigned i = 0; i < n; i++) {
 		struct rule_alert a;
 		alert_from(r, &v[i], &b.ff, f, NULL, proto, &a);
-		if (v[i].kind == RULE_REMOTE_ACCESS || v[i].kind == RULE_REMOTE_EXPIRED)
-			f->rule.remote = 1;
+		if (x && !x->alerted &&
+		    (v[i].kind == RULE_REMOTE_ACCESS || v[i].kind == RULE_REMOTE_EXPIRED)) {
+			x->alerted = 1;
+			x->kind = v[i].kind;
+			x->sev = v[i].sev;
+			put(x->seen, sizeof(x->seen), "%s", v[i].seen);
+			put(x->allowed, sizeof(x->allowed), "%s", v[i].allowed);
+			if (v[i].policy_rule && !x->approved[0])
+				put(x->approved, sizeof(x->approved), "%s", v[i].policy_rule);
+		}
 		raise_alert(r, &a, f, NULL, v[i].key);
 	}
 	if (r->pol->new_assets && !r->pol->builtin)
@@ -596,42 +1002,43 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 		return;
 	struct facts_buf b;
 	make_facts(r, f, ev->ts_us, &b);
+	const char *proto = ev->proto ? ev->proto->name : facts_proto(&b.ff);
+	if (f->rule.remote && ev->proto) {
+		struct sess *x = sess_find(r, f->id);
+		if (x)
+			sess_attribute(x, ev, proto);
+	}
+	if (!(ev->flags & (DIS_EV_ANOMALY | DIS_EV_RESPONSE)) &&
+	    (ev->fclass == DIS_FC_WRITE || ev->fclass == DIS_FC_PROGRAM ||
+	     ev->fclass == DIS_FC_CONTROL))
+		sess_activity(r, f, ev, &b.ff);
+	scan_event(r, f, ev, &b.ff);
 	struct rule_verdict v[RULE_MAX_VERDICTS];
 	unsigned n = rule_eval_event(r->pol, &b.ff, ev, v, RULE_MAX_VERDICTS);
-	const char *proto = ev->proto ? ev->proto->name : facts_proto(&b.ff);
 	for (unsigned i = 0; i < n; i++) {
 		struct rule_alert a;
 		alert_from(r, &v[i], &b.ff, f, ev, proto, &a);
 		if (ev->count > 1)
 			a.count = ev->count;
-		raise_alert(r, &a, f, ev->action, NULL);
+		raise_alert(r, &a, f, ev->action, v[i].key);
 	}
 }
 
 void rule_run_flow_end(struct rule_run *r, const struct flow *cf)
 {
-	if (!cf->rule.remote)
-		return;
 	struct flow *f = (struct flow *)cf;
+	int failed = f->key.l4_proto == 6 &&
+		     (f->pkts[1] == 0 || ((f->tcp_flags[1] & DEC_TCP_RST) && !f->payload_bytes[1] &&
+					  !f->payload_bytes[0]));
+	if (!cf->rule.remote && !failed)
+		return;
 	struct facts_buf b;
 	make_facts(r, f, f->last_us, &b);
-	struct rule_verdict v[RULE_MAX_VERDICTS];
-	unsigned n = rule_eval_flow(r->pol, &b.ff, v, RULE_MAX_VERDICTS);
-	for (unsigned i = 0; i < n; i++) {
-		if (v[i].kind != RULE_REMOTE_ACCESS && v[i].kind != RULE_REMOTE_EXPIRED)
-			continue;
-		struct rule_alert a;
-		alert_from(r, &v[i], &b.ff, f, NULL, facts_proto(&b.ff), &a);
-		a.phase = RULE_ALERT_END;
-		a.first_us = f->first_us;
-		a.last_us = f->last_us;
-		char msg[sizeof(a.message)];
-		put(msg, sizeof(msg), "Remote session ended after %.1f s (%llu bytes to server, "
-			 "%llu bytes back): %s", (double)(f->last_us - f->first_us) / 1e6,
-			 (unsigned long long)f->bytes[0], (unsigned long long)f->bytes[1], v[i].seen);
-		memcpy(a.message, msg, sizeof(a.message));
-		r->st.sessions_ended++;
-		emit(r, &a);
-		break;
-	}
+	if (failed)
+		scan_flow(r, f, &b.ff);
+	if (!cf->rule.remote)
+		return;
+	struct sess *x = sess_find(r, f->id);
+	if (x)
+		sess_close(r, x, f, &b);
 }

@@ -34,6 +34,9 @@ struct rule_run_stats {
 	uint64_t sessions_ended; /* remote-access end records */
 	uint64_t dedup_full;     /* alerts emitted without deduplication: table full */
 	uint64_t assets_full;    /* addresses not learnt: new-asset table full */
+	uint64_t sessions;       /* remote-access sessions recorded */
+	uint64_t sessions_full;  /* sessions without a record: table full */
+	uint64_t scan_sources_full; /* sources not tracked for scans: table full */
 	uint64_t reloads, reload_errors;
 };
 

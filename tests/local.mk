@@ -24,6 +24,7 @@ check_PROGRAMS += \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_rule \
+	%reldir%/unit/check_rule_run \
 	%reldir%/unit/check_syslog
 TESTS += \
 	%reldir%/unit/check_cursor \
@@ -34,6 +35,7 @@ TESTS += \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_rule \
+	%reldir%/unit/check_rule_run \
 	%reldir%/unit/check_syslog
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
@@ -67,6 +69,10 @@ TESTS += \
 %canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
 %canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_rule_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_rule_run_SOURCES = %reldir%/unit/check_rule_run.c
+%canon_reldir%_unit_check_rule_run_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_rule_run_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
 %canon_reldir%_unit_check_syslog_SOURCES = %reldir%/unit/check_syslog.c
 %canon_reldir%_unit_check_syslog_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

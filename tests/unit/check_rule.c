@@ -28,7 +28,7 @@ static struct rule_policy *load(const char *yaml)
 static int known_proto(void *user, const char *name)
 {
 	(void)user;
-	static const char *const names[] = { "http", "tls", "ssh", "rdp", "vnc", "telnet", "ftp",
+	static const char *const names[] = { "http", "tls", "ssh", "rdp", "vnc", "telnet", "ftp", "teamviewer",
 					     "dns", NULL };
 	for (int i = 0; names[i]; i++)
 		if (strcmp(names[i], name) == 0)
@@ -777,6 +777,144 @@ START_TEST(eval_builtin_ops)
 }
 END_TEST
 
+START_TEST(design_data_patterns)
+{
+	struct rule_policy *p = rule_policy_builtin();
+	const char *pat = NULL;
+	static const struct {
+		const char *name;
+		int match;
+	} t[] = { { "plc-project.zap16", 1 }, { "/pub/board.GBR", 1 }, { "BOM_rev3.xlsx", 1 },
+		  { "firmware.bin", 1 }, { "dir\\cell.step", 1 }, { "index.html", 0 },
+		  { "readme.txt", 0 }, { "", 0 } };
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(rule_design_data(p, t[i].name, strlen(t[i].name), &pat) == t[i].match,
+			      "%s", t[i].name);
+	rule_policy_free(p);
+	static const char y[] = "zones: { a: { networks: [10.0.0.0/8] } }\n"
+				"hygiene: { design_data: ['*.secret'] }\n";
+	p = load(y);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(rule_design_data(p, "x.SECRET", 8, &pat));
+	ck_assert_str_eq(pat, "*.secret");
+	ck_assert(!rule_design_data(p, "x.bin", 5, &pat));
+	rule_policy_free(p);
+}
+END_TEST
+
+START_TEST(eval_transfers)
+{
+	struct rule_policy *p = plant_policy();
+	struct fx x;
+	struct rule_verdict v[RULE_MAX_VERDICTS];
+	/* FTP download across zones: high; design data: critical */
+	facts(&x, p, "10.20.5.50", "10.10.3.10", 21, "ftp");
+	mkev("modbus", "ftp_download", DIS_FC_OTHER);
+	ev.proto = NULL; /* set below: no ftp dissector in the registry yet */
+	static struct dis_proto ftp = { .name = "ftp", .label = "FTP" };
+	static struct dis_proto http = { .name = "http", .label = "HTTP" };
+	static struct dis_proto smtp = { .name = "smtp", .label = "SMTP" };
+	ev.proto = &ftp;
+	dis_ev_cstr(&ev, "file.name", "notes.txt");
+	dis_ev_cstr(&ev, "outcome", "acknowledged");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_int_eq(v[0].kind, RULE_CLEARTEXT_FILE);
+	ck_assert_uint_eq(v[0].sev, RULE_SEV_HIGH);
+	memset(&ev, 0, sizeof(ev));
+	ev.proto = &ftp;
+	ev.action = "ftp_upload";
+	ev.fclass = DIS_FC_OTHER;
+	dis_ev_cstr(&ev, "file.name", "plc-project.zap16");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_uint_eq(v[0].sev, RULE_SEV_CRITICAL);
+	ck_assert_ptr_nonnull(strstr(v[0].seen, "FTP upload of 'plc-project.zap16'"));
+	/* inside one zone: nothing */
+	facts(&x, p, "10.10.1.5", "10.10.1.6", 21, "ftp");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 0);
+	/* HTTP: only design data counts */
+	facts(&x, p, "10.20.5.50", "10.10.3.10", 80, "http");
+	memset(&ev, 0, sizeof(ev));
+	ev.proto = &http;
+	ev.action = "http_request";
+	dis_ev_cstr(&ev, "file.name", "index.html");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.proto = &http;
+	ev.action = "http_request";
+	dis_ev_cstr(&ev, "file.name", "firmware.bin");
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_uint_eq(v[0].sev, RULE_SEV_CRITICAL);
+	/* SMTP without STARTTLS */
+	facts(&x, p, "10.20.5.50", "10.10.3.10", 25, "smtp");
+	memset(&ev, 0, sizeof(ev));
+	ev.proto = &smtp;
+	ev.action = "smtp_session";
+	dis_ev_bool(&ev, "starttls", 0);
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_int_eq(v[0].kind, RULE_CLEARTEXT);
+	memset(&ev, 0, sizeof(ev));
+	ev.proto = &smtp;
+	ev.action = "smtp_session";
+	dis_ev_bool(&ev, "starttls", 1);
+	ck_assert_uint_eq(rule_eval_event(p, &x.ff, &ev, v, RULE_MAX_VERDICTS), 0);
+	rule_policy_free(p);
+}
+END_TEST
+
+START_TEST(eval_remote_site_initiated)
+{
+	static const char y[] =
+		"zones:\n  eng: { networks: [10.10.3.0/24] }\n  ctl: { networks: [10.10.1.0/24] }\n"
+		"remote_access:\n  approved:\n    - { name: out, from: eng, to: external, protocol: teamviewer }\n";
+	struct rule_policy *p = rule_policy_load_mem("t.yaml", y, strlen(y), known_proto, NULL, &err);
+	if (!p)
+		dump_errors();
+	ck_assert_ptr_nonnull(p);
+	struct fx x;
+	struct rule_verdict v[RULE_MAX_VERDICTS];
+	const char *by;
+	/* the site opens the session to the vendor: approved */
+	facts(&x, p, "10.10.3.10", "203.0.113.5", 5938, "teamviewer");
+	ck_assert_uint_eq(rule_eval_flow(p, &x.ff, v, RULE_MAX_VERDICTS), 0);
+	ck_assert_int_eq(rule_remote_session(p, &x.ff, &by), 1);
+	ck_assert_str_eq(by, "out");
+	/* the vendor opens it: not approved */
+	facts(&x, p, "203.0.113.5", "10.10.3.10", 5938, "teamviewer");
+	ck_assert_uint_eq(rule_eval_flow(p, &x.ff, v, RULE_MAX_VERDICTS), 1);
+	ck_assert_int_eq(v[0].kind, RULE_REMOTE_ACCESS);
+	ck_assert_int_eq(rule_remote_session(p, &x.ff, &by), 1);
+	ck_assert_ptr_null(by);
+	/* inside a zone: no session record */
+	facts(&x, p, "10.10.1.5", "10.10.1.6", 22, "ssh");
+	ck_assert_int_eq(rule_remote_session(p, &x.ff, &by), 0);
+	rule_policy_free(p);
+}
+END_TEST
+
+START_TEST(load_scans)
+{
+	static const char y[] = "zones: { a: { networks: [10.0.0.0/8] } }\n"
+				"windows: { sat: { from: 2026-11-01, until: 2026-11-30 } }\n"
+				"scans: { ports: 50, interval: 2m, modbus_units: 4,\n"
+				"         allowed: [ { from: a, window: sat } ] }\n";
+	struct rule_policy *p = load(y);
+	if (!p)
+		dump_errors();
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->scans.ports, 50);
+	ck_assert_uint_eq(p->scans.hosts, 20);
+	ck_assert_uint_eq(p->scans.modbus_units, 4);
+	ck_assert_uint_eq(p->scans.interval_us, 120ull * SEC);
+	ck_assert_uint_eq(p->scans.nallow, 1);
+	ck_assert_uint_eq(p->scans.allow[0].window, 0);
+	rule_policy_free(p);
+	ck_assert_ptr_null(load("zones: { a: { networks: [10.0.0.0/8] } }\nscans: { ports: 1 }\n"));
+	ck_assert(has_error("ports: '1' is not a number in 2..65535"));
+	ck_assert_ptr_null(load("zones: { a: { networks: [10.0.0.0/8] } }\nscans: { allowed: [ { from: b } ] }\n"));
+	ck_assert(has_error("unknown zone 'b'"));
+}
+END_TEST
+
 START_TEST(alert_names)
 {
 	for (int k = 0; k < RULE_KIND__COUNT; k++) {
@@ -819,6 +957,10 @@ static Suite *suite(void)
 	tcase_add_test(t, eval_op_opcua);
 	tcase_add_test(t, eval_builtin_ops);
 	tcase_add_test(t, alert_names);
+	tcase_add_test(t, design_data_patterns);
+	tcase_add_test(t, eval_transfers);
+	tcase_add_test(t, eval_remote_site_initiated);
+	tcase_add_test(t, load_scans);
 	suite_add_tcase(s, t);
 	return s;
 }
