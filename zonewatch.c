@@ -498,7 +498,7 @@ static int run(int argc, char **argv, int live)
 				/* Damaged but read as far as possible: counted, not fatal. */
 				log_msg(LOG_WARNING, "%s", errbuf);
 			}
-			if (got_usr1 || got_hup)
+			if (got_usr1)
 				on_tick(&engine);
 		}
 	}
