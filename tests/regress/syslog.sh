@@ -58,12 +58,31 @@ openssl x509 -req -in "$tmp/cli.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -CAc
 	-out "$tmp/cli.pem" -days 2 -extfile "$tmp/cext.cnf" > /dev/null 2>&1 ||
 	skip "openssl could not make the test certificates"
 
-# Free ports, chosen now.
+# Free ports, chosen now below the kernel's ephemeral range (so that no
+# outgoing connection takes one before rsyslogd binds it), at random (so
+# that two runs at once rarely collide), free for TCP and UDP.
 set -- $(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(12)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))')
+import random, socket
+lo = 20000
+try:
+    hi = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    hi = 32768
+hi = max(hi, lo + 2000)
+ports = []
+while len(ports) < 12:
+    p = random.randrange(lo, hi)
+    if p in ports:
+        continue
+    try:
+        for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, t)
+            s.bind(("127.0.0.1", p))
+            s.close()
+    except OSError:
+        continue
+    ports.append(p)
+print(" ".join(map(str, ports)))')
 P_UDP=$1 P_TCP=$2 P_TLS=$3 P_CEF=$4 P_TXT=$5 P_FTCP=$6 P_FTLS=$7 P_DOWN=$8 P_BACK=$9
 shift 9
 P_MTLS=$1 P_PTCP=$2 P_PTLS=$3
