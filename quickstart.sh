@@ -37,9 +37,11 @@ cd "$top"
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
 libmaxminddb-dev libjson-c-dev libyaml-dev libssl-dev check"
 # What only the tests need: a MaxMind database writer (the GeoIP test builds
-# its own small database).
+# its own small database), and a real syslog collector (UDP, TCP, TLS) for
+# tests/regress/syslog.sh with the tools that make its certificates and
+# parse what it received.
 if [ "$mode" = test ]; then
-	PKGS="$PKGS libmaxmind-db-writer-perl"
+	PKGS="$PKGS libmaxmind-db-writer-perl rsyslog rsyslog-gnutls openssl python3"
 fi
 
 missing=""

@@ -21,7 +21,9 @@
 
 #include "capture/cap.h"
 #include "output/log.h"
+#include "output/out_config.h"
 #include "output/out_json.h"
+#include "output/out_sink.h"
 #include "rules/rule_model.h"
 #include "rules/rule_run.h"
 
@@ -36,7 +38,7 @@ static void on_signal(int sig)
 		got_usr1 = 1;
 		return;
 	}
-	if (sig == SIGHUP) {
+	if (sig == SIGHUP) { /* policy reload; JSON file reopen (logrotate) */
 		got_hup = 1;
 		return;
 	}
@@ -113,6 +115,7 @@ static void usage_cmd(FILE *fp, int live)
 			"  -s, --snaplen N          bytes captured per packet (default 262144)\n"
 			"      --no-promisc         do not put the interface in promiscuous mode\n"
 			"  -B, --buffer MIB         kernel capture buffer (default 64)\n");
+	out_config_usage(fp);
 	fprintf(fp, "\n  -h, --help               this help\n");
 }
 
@@ -140,6 +143,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 struct sink_ctx {
 	struct out_json *json;
 	struct rule_run *rules;
+	struct out_sinks *sinks; /* syslog/CEF destinations of the alerts */
 };
 
 static void sink_event(void *user, const struct dis_event *ev)
@@ -172,6 +176,7 @@ static void sink_alert(void *user, const struct rule_alert *a)
 {
 	struct sink_ctx *s = user;
 	out_json_alert(s->json, a);
+	out_sinks_alert(s->sinks, a);
 }
 
 /* Policy protocol names beyond our dissectors' are nDPI's. */
@@ -213,6 +218,7 @@ static const char *g_policy_path;
 static struct rule_run *g_rules;
 
 static struct out_json *g_json;
+static struct out_sinks *g_sinks;
 static int g_quiet;
 
 static void on_tick(struct cap_engine *e)
@@ -229,10 +235,17 @@ static void on_tick(struct cap_engine *e)
 					g_policy_path);
 			}
 		}
+		if (g_json) {
+			char err[ZW_ERRBUF_SIZE];
+			if (out_json_reopen(g_json, err, sizeof(err)) < 0)
+				log_msg(LOG_ERR, "%s", err);
+		}
 	}
 	if (got_usr1) {
 		got_usr1 = 0;
 		out_stats_text(stderr, e);
+		if (g_sinks)
+			out_sinks_stats_text(stderr, g_sinks);
 		if (g_json) {
 			unsigned saved = g_json->what;
 			g_json->what |= OUT_JSON_METRICS;
@@ -278,6 +291,7 @@ static const struct option long_opts[] = {
 	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
 	{ "buffer", required_argument, NULL, 'B' },
 	{ "help", no_argument, NULL, 'h' },
+	OUT_CONFIG_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -289,19 +303,22 @@ static int run(int argc, char **argv, int live)
 	const char *json_path = "-", *iface = NULL, *observer = NULL;
 	const char *policy_path = NULL, *geoip_db = NULL, *asn_db = NULL;
 	unsigned what = OUT_JSON_EVENTS | OUT_JSON_ALERTS;
+	struct out_config oc;
+	int json_from_cli = 0;
 	int progress = 1;
 	uint32_t v;
 	char errbuf[ZW_ERRBUF_SIZE];
 	int c;
 
 	cap_config_defaults(&cfg);
+	out_config_init(&oc);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, live ? "p:j:qvf:i:s:B:h" : "p:j:qvf:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': policy_path = optarg; break;
 		case OPT_GEOIP_DB: geoip_db = optarg; break;
 		case OPT_ASN_DB: asn_db = optarg; break;
-		case 'j': json_path = optarg; break;
+		case 'j': json_path = optarg; json_from_cli = 1; break;
 		case OPT_FLOWS: what |= OUT_JSON_FLOWS; break;
 		case OPT_NO_EVENTS: what &= ~(unsigned)OUT_JSON_EVENTS; break;
 		case OPT_NO_AGGREGATE: cfg.aggregate = 0; break;
@@ -357,8 +374,17 @@ static int run(int argc, char **argv, int live)
 				return EXIT_USAGE;
 			cfg.buffer_mib = (int)v;
 			break;
-		case 'h': usage_cmd(stdout, live); return 0;
-		default: usage_cmd(stderr, live); return EXIT_USAGE;
+		case 'h': usage_cmd(stdout, live); out_config_free(&oc); return 0;
+		default:
+			if (c >= OUT_OPT_ALERTS_ONLY && c < OUT_OPT__END) {
+				if (out_config_option(&oc, c, optarg, errbuf, sizeof(errbuf)) == 0)
+					break;
+				log_msg(LOG_ERR, "%s", errbuf);
+			} else {
+				usage_cmd(stderr, live);
+			}
+			out_config_free(&oc);
+			return EXIT_USAGE;
 		}
 	}
 	if (live && !iface) {
@@ -376,18 +402,31 @@ static int run(int argc, char **argv, int live)
 		return EXIT_USAGE;
 	}
 
+	/* Outputs: JSON lines, then the syslog sinks (their threads start
+	 * connecting now; a collector that is down is not an error). */
 	struct out_json json;
-	if (out_json_open(&json, json_path, what, errbuf, sizeof(errbuf)) < 0) {
+	static struct out_sinks alert_sinks;
+	out_sinks_init(&alert_sinks, observer);
+	if (out_config_apply(&oc, &what, &json_path, json_from_cli, &alert_sinks, errbuf,
+			     sizeof(errbuf)) < 0 ||
+	    out_json_open(&json, json_path, what, errbuf, sizeof(errbuf)) < 0) {
 		log_msg(LOG_ERR, "%s", errbuf);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
 		return EXIT_FAILURE;
 	}
+	out_config_json(&oc, &json);
+	json.sinks = &alert_sinks;
+	g_sinks = &alert_sinks;
 	json.observer = observer;
-	struct sink_ctx sc = { &json, NULL };
+	struct sink_ctx sc = { &json, NULL, &alert_sinks };
 	struct cap_sinks sinks = { sink_event, sink_flow, sink_classified, sink_tick, &sc };
 	static struct cap_engine engine;
 	if (cap_engine_init(&engine, &cfg, &sinks, errbuf, sizeof(errbuf)) < 0) {
 		log_msg(LOG_ERR, "%s", errbuf);
 		(void)out_json_close(&json);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
 		return EXIT_FAILURE;
 	}
 	json.nd = engine.nd;
@@ -411,6 +450,8 @@ static int run(int argc, char **argv, int live)
 			log_msg(LOG_ERR, "policy %s not loaded (errors above)", policy_path);
 		cap_engine_destroy(&engine);
 		(void)out_json_close(&json);
+		(void)out_sinks_close(&alert_sinks, 0);
+		out_config_free(&oc);
 		return EXIT_FAILURE;
 	}
 	if (policy_path)
@@ -469,7 +510,13 @@ static int run(int argc, char **argv, int live)
 	if (!g_quiet) {
 		out_stats_text(stderr, &engine);
 		print_alert_stats(stderr, sc.rules);
+		out_sinks_stats_text(stderr, &alert_sinks);
 	}
+	/* Delivery: bounded wait, then what is left stays in the spool. */
+	if (out_sinks_close(&alert_sinks, oc.drain_timeout_ms) > 0)
+		rc = EXIT_FAILURE;
+	g_sinks = NULL;
+	out_config_free(&oc);
 	if (out_json_close(&json) < 0) {
 		log_msg(LOG_ERR, "writing JSON output to %s failed (%llu records lost)", json_path,
 			(unsigned long long)json.write_errors);

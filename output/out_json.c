@@ -12,12 +12,16 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "capture/dec.h"
 #include "dissectors/dis_ndpi.h"
+#include "output/log.h"
 #include "output/out_jw.h"
+#include "output/out_sink.h"
 #include "rules/rule.h"
 #include "rules/rule_run.h"
 
@@ -38,8 +42,74 @@ int out_json_open(struct out_json *o, const char *path, unsigned what, char *err
 		}
 		o->own_fp = 1;
 		setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+		o->path = strdup(path);
+		if (!o->path) {
+			fclose(o->fp);
+			o->fp = NULL;
+			snprintf(errbuf, errlen, "out of memory");
+			return -1;
+		}
 	}
 	return 0;
+}
+
+/* Closes the current file and opens path with mode; keeps the old stream if
+ * the new one cannot be opened. */
+static int swap_file(struct out_json *o, const char *mode, char *errbuf, size_t errlen)
+{
+	if (fflush(o->fp) != 0)
+		o->write_errors++;
+	FILE *nf = fopen(o->path, mode);
+	if (!nf) {
+		snprintf(errbuf, errlen, "cannot reopen JSON output %s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	if (fclose(o->fp) != 0)
+		o->write_errors++;
+	o->fp = nf;
+	setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+	struct stat st;
+	o->bytes = fstat(fileno(nf), &st) == 0 ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
+int out_json_reopen(struct out_json *o, char *errbuf, size_t errlen)
+{
+	if (!o->own_fp || !o->fp || !o->path)
+		return 0;
+	if (swap_file(o, "a", errbuf, errlen) < 0)
+		return -1;
+	o->reopens++;
+	return 0;
+}
+
+/* path.keep-1 -> path.keep, ..., path -> path.1, then a new path. */
+static void rotate(struct out_json *o)
+{
+	char from[4096], to[4096], err[256];
+	for (unsigned i = o->keep; i >= 1; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", o->path);
+		else
+			snprintf(from, sizeof(from), "%s.%u", o->path, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", o->path, i);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			log_msg(LOG_WARNING, "JSON rotation: cannot rename %s: %s", from, strerror(errno));
+	}
+	if (o->keep == 0 && remove(o->path) != 0)
+		log_msg(LOG_WARNING, "JSON rotation: cannot remove %s: %s", o->path, strerror(errno));
+	if (swap_file(o, "w", err, sizeof(err)) < 0) {
+		log_msg(LOG_WARNING, "%s", err);
+		return;
+	}
+	o->rotations++;
+}
+
+static void account(struct out_json *o, size_t n)
+{
+	o->bytes += n + 1;
+	if (o->max_bytes && o->path && o->bytes >= o->max_bytes)
+		rotate(o);
 }
 
 int out_json_close(struct out_json *o)
@@ -53,6 +123,8 @@ int out_json_close(struct out_json *o)
 		rc = -1;
 	o->fp = NULL;
 	jw_free(&o->w);
+	free(o->path);
+	o->path = NULL;
 	if (o->write_errors)
 		rc = -1;
 	return rc;
@@ -125,6 +197,7 @@ static void emit(struct out_json *o, json_object *root)
 	else
 		o->records++;
 	json_object_put(root);
+	account(o, n);
 }
 
 static void finish_record(struct out_json *o)
@@ -138,6 +211,7 @@ static void finish_record(struct out_json *o)
 		o->write_errors++;
 	else
 		o->records++;
+	account(o, w->len);
 }
 
 static void begin_record(struct jw *w, const char *observer, uint64_t ts_us)
@@ -643,6 +717,8 @@ void out_json_metric(struct out_json *o, const struct cap_engine *e)
 		json_object_object_add(a, "by_rule", by);
 		json_object_object_add(st, "alerts", a);
 	}
+	if (o->sinks && o->sinks->n)
+		json_object_object_add(st, "sinks", out_sinks_stats_json(o->sinks));
 	json_object_object_add(zw, "stats", st);
 	json_object_object_add(root, "zonewatch", zw);
 	emit(o, root);

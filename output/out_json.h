@@ -15,6 +15,7 @@
 
 struct json_object;
 struct rule_alert;
+struct out_sinks;
 struct rule_run_stats;
 
 /* What goes out (bits). */
@@ -32,10 +33,21 @@ struct out_json {
 	const struct rule_run_stats *rule_stats; /* alert counters for the metric record */
 	uint64_t records, write_errors;
 	struct jw w;          /* the reusable record buffer */
+	/* rotation and reopening (files only, not standard output) */
+	char *path;           /* owned copy, NULL for standard output */
+	uint64_t max_bytes;   /* rotate when the file reaches this size, 0 = never */
+	unsigned keep;        /* rotated files kept: path.1 (newest) .. path.keep */
+	uint64_t bytes;       /* in the current file */
+	uint64_t rotations, reopens;
+	struct out_sinks *sinks; /* statistics of the syslog sinks in metric records, or NULL */
 };
 
 /* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */
 int out_json_open(struct out_json *o, const char *path, unsigned what, char *errbuf, size_t errlen)
+	__attribute__((warn_unused_result));
+/* Reopens the file (appending) after logrotate moved it: SIGHUP. Returns 0
+ * or -1 with errbuf (the old stream is kept then). No-op on stdout. */
+int out_json_reopen(struct out_json *o, char *errbuf, size_t errlen)
 	__attribute__((warn_unused_result));
 /* Flushes and closes; returns -1 if anything failed to be written. */
 int out_json_close(struct out_json *o);

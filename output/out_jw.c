@@ -18,8 +18,8 @@ static void esc_init(void)
 		return;
 	for (int c = 0; c < 256; c++) {
 		uint8_t v = 0;
-		if (c < 0x20 || c == '"' || c == '\\')
-			v |= 1;
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			v |= 1; /* >= 0x80: checked to be valid UTF-8 */
 		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
 			v |= 2;
 		esc_class[c] = v;
@@ -63,9 +63,45 @@ int jw_grow(struct jw *w, size_t n)
 	return 1;
 }
 
+size_t jw_utf8_len(const unsigned char *s, size_t n)
+{
+	/* RFC 3629 section 4: no overlong forms, no surrogates, at most U+10FFFF. */
+	if (n == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	unsigned lo = 0x80, hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t k = 2; k < len; k++)
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return 0;
+	return len;
+}
+
 /* RFC 8259 section 7 escaping. Wire strings: every byte outside printable
  * ASCII, and the backslash, become the four characters \xNN. Runs of bytes
- * that need no escaping are copied whole. */
+ * that need no escaping are copied whole. Other strings keep valid UTF-8
+ * sequences and get U+FFFD for each byte that is not part of one, so the
+ * record is valid UTF-8 JSON whatever the string held. */
 void jw_escape(struct jw *w, const char *s, size_t n, int wire)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -92,6 +128,19 @@ void jw_escape(struct jw *w, const char *s, size_t n, int wire)
 			*o++ = 'x';
 			*o++ = hex[c >> 4];
 			*o++ = hex[c & 15];
+			continue;
+		}
+		if (c >= 0x80) {
+			size_t ul = jw_utf8_len((const unsigned char *)s + run, n - run);
+			o--; /* no backslash before a kept sequence */
+			if (ul) {
+				memcpy(o, s + run, ul);
+				o += ul;
+				i = run + ul;
+			} else {
+				memcpy(o, "\\ufffd", 6);
+				o += 6;
+			}
 			continue;
 		}
 		switch (c) {

@@ -39,6 +39,8 @@ void jw_init(struct jw *w);
 void jw_free(struct jw *w);
 /* Grows the buffer so that n more bytes fit; returns 0 (and sets oom) on failure. */
 int jw_grow(struct jw *w, size_t n);
+/* Length (1..4) of the valid UTF-8 sequence at s, 0 if s[0] starts none. */
+size_t jw_utf8_len(const unsigned char *s, size_t n);
 /* Escaped string body (no quotes); wire selects the \xNN rule. */
 void jw_escape(struct jw *w, const char *s, size_t n, int wire);
 

@@ -2,10 +2,13 @@
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = ZONEWATCH='$(abs_top_builddir)/zonewatch'; export ZONEWATCH; \
-	MBLOOP='$(abs_top_builddir)/%reldir%/regress/mbloop'; export MBLOOP;
+	MBLOOP='$(abs_top_builddir)/%reldir%/regress/mbloop'; export MBLOOP; \
+	ALERTGEN='$(abs_top_builddir)/%reldir%/regress/alertgen'; export ALERTGEN;
 
-check_PROGRAMS += %reldir%/regress/mbloop
+check_PROGRAMS += %reldir%/regress/mbloop %reldir%/regress/alertgen
 %canon_reldir%_regress_mbloop_SOURCES = %reldir%/regress/mbloop.c
+%canon_reldir%_regress_alertgen_SOURCES = %reldir%/regress/alertgen.c
+%canon_reldir%_regress_alertgen_LDADD = libzonewatch.a $(ZW_LIBS)
 
 # Check kills a test after 4 s by default; sanitizer builds on a busy
 # 2-core runner can come close, so allow 30.
@@ -23,7 +26,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule \
-	%reldir%/unit/check_rule_run
+	%reldir%/unit/check_rule_run \
+	%reldir%/unit/check_syslog
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -35,7 +39,8 @@ TESTS += \
 	%reldir%/unit/check_opcua \
 	%reldir%/unit/check_session \
 	%reldir%/unit/check_rule \
-	%reldir%/unit/check_rule_run
+	%reldir%/unit/check_rule_run \
+	%reldir%/unit/check_syslog
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -80,6 +85,10 @@ TESTS += \
 %canon_reldir%_unit_check_rule_run_SOURCES = %reldir%/unit/check_rule_run.c
 %canon_reldir%_unit_check_rule_run_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_rule_run_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_syslog_SOURCES = %reldir%/unit/check_syslog.c
+%canon_reldir%_unit_check_syslog_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_syslog_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
@@ -95,9 +104,14 @@ TESTS += \
 	%reldir%/regress/policy.sh \
 	%reldir%/regress/s7comm-accounting.sh \
 	%reldir%/regress/opcua-accounting.sh \
-	%reldir%/regress/live.sh
+	%reldir%/regress/live.sh \
+	%reldir%/regress/syslog.sh \
+	%reldir%/regress/outputs.sh
 
 EXTRA_DIST += \
+	%reldir%/regress/syslog.sh \
+	%reldir%/regress/outputs.sh \
+	%reldir%/regress/syslog_check.py \
 	%reldir%/regress/cli.sh \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
