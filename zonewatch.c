@@ -24,6 +24,7 @@
 #include "output/out_json.h"
 #include "rules/rule_model.h"
 #include "rules/rule_run.h"
+#include "zw_commands.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -55,6 +56,9 @@ static void usage_main(FILE *fp)
 		"  read FILE...       replay pcap/pcapng files (forensics, acceptance tests)\n"
 		"  live -i IFACE      capture on an interface (SPAN/mirror port sensor)\n"
 		"  policy check FILE  validate a zone/conduit policy and summarise it\n"
+		"  sat -p P FILE...   site acceptance test: observed vs approved, verdict, report\n"
+		"  inventory FILE...  assets seen: MAC, vendor, zone, protocols, identities\n"
+		"  learn FILE...      a draft policy from observed traffic, for review\n"
 		"\n"
 		"  zonewatch COMMAND --help   options of a command\n"
 		"  zonewatch --version        version and library versions\n"
@@ -600,6 +604,12 @@ int main(int argc, char **argv)
 		return run(argc - 1, argv + 1, 1);
 	if (strcmp(cmd, "policy") == 0)
 		return cmd_policy(argc - 1, argv + 1);
+	if (strcmp(cmd, "sat") == 0)
+		return zw_cmd_sat(argc - 1, argv + 1);
+	if (strcmp(cmd, "inventory") == 0)
+		return zw_cmd_inventory(argc - 1, argv + 1);
+	if (strcmp(cmd, "learn") == 0)
+		return zw_cmd_learn(argc - 1, argv + 1);
 	log_msg(LOG_ERR, "unknown command '%s'", cmd);
 	usage_main(stderr);
 	return EXIT_USAGE;

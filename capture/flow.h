@@ -120,6 +120,8 @@ struct flow {
 	uint64_t first_us;
 	uint64_t payload_bytes[2];
 	struct flow_rule rule;
+	uint8_t mac[2][6];       /* Ethernet source of the first frame per direction */
+	uint8_t mac_seen;        /* bit per direction: mac[] is set */
 };
 
 struct flow_config {

@@ -4,3 +4,9 @@ libzonewatch_a_SOURCES += \
 	%reldir%/out_json.c %reldir%/out_json.h \
 	%reldir%/out_jw.c %reldir%/out_jw.h \
 	%reldir%/out_stats.c
+## sat report, inventory (issue #8): Graphviz for the zone drawing, libcrypto for SHA-256
+AM_CPPFLAGS += $(GVC_CFLAGS) $(CRYPTO_CFLAGS)
+ZW_LIBS += $(GVC_LIBS) $(CRYPTO_LIBS)
+libzonewatch_a_SOURCES += \
+	%reldir%/out_report.c %reldir%/out_report.h \
+	%reldir%/out_inventory.c %reldir%/out_inventory.h
