@@ -320,7 +320,7 @@ static void html_table(FILE *fp, const struct tab *t)
 		fputs("<p>None.</p>\n", fp);
 		return;
 	}
-	fprintf(fp, "<table class=\"sortable\" id=\"t-%s\">\n<thead><tr>", t->id);
+	fprintf(fp, "<div class=\"tw\"><table class=\"sortable\" id=\"t-%s\">\n<thead><tr>", t->id);
 	for (unsigned c = 0; c < t->ncols; c++) {
 		fputs("<th title=\"click to sort\">", fp);
 		out_html_puts(fp, t->cols[c]);
@@ -343,7 +343,7 @@ static void html_table(FILE *fp, const struct tab *t)
 		}
 		fputs("</tr>\n", fp);
 	}
-	fputs("</tbody></table>\n", fp);
+	fputs("</tbody></table></div>\n", fp);
 }
 
 static void tab_free(struct tab *t)
@@ -364,11 +364,14 @@ static void allows_text(struct json_object *al, char *b, size_t len)
 		APPEND("any protocol");
 	for (size_t i = 0; i < alen(pr); i++)
 		APPEND("%s%s", i ? "/" : "", json_object_get_string(aget(pr, i)));
-	APPEND(" %s", gs(al, "transport"));
+	const char *tr = gs(al, "transport");
+	int any_tr = !tr || strcmp(tr, "any") == 0;
 	if (!alen(ports))
-		APPEND(" any port");
+		APPEND(" %s%sany port", any_tr ? "" : tr, any_tr ? "" : " ");
+	else
+		APPEND(" %s%s", any_tr ? "port" : tr, any_tr ? " " : "/");
 	for (size_t i = 0; i < alen(ports); i++)
-		APPEND("%s%s", i ? "," : "/", json_object_get_string(aget(ports, i)));
+		APPEND("%s%s", i ? "," : "", json_object_get_string(aget(ports, i)));
 	for (size_t i = 0; i < alen(fc); i++)
 		APPEND("%s%s", i ? "," : " functions ", json_object_get_string(aget(fc, i)));
 #undef APPEND
@@ -570,6 +573,8 @@ static void gv_label(char *dst, size_t len, const char *src)
 	dst[o] = '\0';
 }
 
+#define NOZONE_LABEL "(no zone)\\nunknown hosts"
+
 static Agnode_t *gv_zone(Agraph_t *g, struct json_object *zones, const char *name,
 			 Agnode_t **extra, const char *extra_label)
 {
@@ -584,8 +589,9 @@ static Agnode_t *gv_zone(Agraph_t *g, struct json_object *zones, const char *nam
 		}
 	}
 	if (!*extra) {
+		/* extra_label is ours (a constant), not from the policy */
 		*extra = agnode(g, extra_label[0] == 'e' ? "external" : "nozone", 1);
-		gv_label(lbl, sizeof(lbl), extra_label);
+		snprintf(lbl, sizeof(lbl), "%s", extra_label);
 		agsafeset(*extra, "label", lbl, "");
 		agsafeset(*extra, "shape", "octagon", "");
 		agsafeset(*extra, "style", "filled", "");
@@ -637,8 +643,8 @@ char *out_report_svg(struct json_object *rep)
 	struct json_object *cds = get(rep, "conduits");
 	for (size_t i = 0; i < alen(cds); i++) {
 		struct json_object *c = aget(cds, i), *rules = get(c, "rules");
-		Agnode_t *a = gv_zone(g, zones, gs(c, "from"), &nozone, "(no zone)");
-		Agnode_t *b = gv_zone(g, zones, gs(c, "to"), &nozone, "(no zone)");
+		Agnode_t *a = gv_zone(g, zones, gs(c, "from"), &nozone, NOZONE_LABEL);
+		Agnode_t *b = gv_zone(g, zones, gs(c, "to"), &nozone, NOZONE_LABEL);
 		unsigned ex = 0;
 		long long flows = 0;
 		for (size_t j = 0; j < alen(rules); j++) {
@@ -693,8 +699,8 @@ char *out_report_svg(struct json_object *rep)
 							 gs(p, "function_class") ? " " : "",
 							 gs(p, "function_class") ? gs(p, "function_class") : "");
 		}
-		Agnode_t *a = gv_zone(g, zones, cz, &nozone, "(no zone)\\nunknown hosts");
-		Agnode_t *b = gv_zone(g, zones, sz, &nozone, "(no zone)\\nunknown hosts");
+		Agnode_t *a = gv_zone(g, zones, cz, &nozone, NOZONE_LABEL);
+		Agnode_t *b = gv_zone(g, zones, sz, &nozone, NOZONE_LABEL);
 		Agedge_t *e = agedge(g, a, b, NULL, 1);
 		agsafeset(e, "label", lbl, "");
 		agsafeset(e, "color", "#c62828", "");
@@ -705,9 +711,9 @@ char *out_report_svg(struct json_object *rep)
 	struct json_object *ra = get(rep, "remote_access");
 	for (size_t i = 0; i < alen(ra); i++) {
 		struct json_object *o = aget(ra, i);
-		Agnode_t *a = gs(o, "client_zone") ? gv_zone(g, zones, gs(o, "client_zone"), &nozone, "(no zone)") :
+		Agnode_t *a = gs(o, "client_zone") ? gv_zone(g, zones, gs(o, "client_zone"), &nozone, NOZONE_LABEL) :
 						      gv_zone(g, zones, NULL, &external, "external");
-		Agnode_t *b = gv_zone(g, zones, gs(o, "server_zone"), &nozone, "(no zone)");
+		Agnode_t *b = gv_zone(g, zones, gs(o, "server_zone"), &nozone, NOZONE_LABEL);
 		int ok = gs(o, "approved_by") != NULL;
 		gv_label(tmp, sizeof(tmp), gs(o, "protocol"));
 		snprintf(lbl, sizeof(lbl), "remote %s%s", tmp, ok ? " (approved)" : "");
@@ -759,6 +765,7 @@ static const char html_style[] =
 	"th{background:#eceff1;cursor:pointer;user-select:none}th.asc:after{content:' \\25B2'}"
 	"th.desc:after{content:' \\25BC'}tr.bad td{background:#ffebee}"
 	".note{color:#555}.drawing{border:1px solid #ccc;padding:.5em;overflow:auto}"
+	".drawing svg{max-width:100%;height:auto}.tw{overflow-x:auto}"
 	".legend span{display:inline-block;margin-right:1.5em}"
 	".sw{display:inline-block;width:2em;height:.3em;vertical-align:middle;margin-right:.4em}"
 	"ul.reasons li{font-family:monospace}";

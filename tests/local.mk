@@ -20,7 +20,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
-	%reldir%/unit/check_rule
+	%reldir%/unit/check_rule \
+	%reldir%/unit/check_sat
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -29,7 +30,8 @@ TESTS += \
 	%reldir%/unit/check_mbtcp \
 	%reldir%/unit/check_tpkt \
 	%reldir%/unit/check_opcua \
-	%reldir%/unit/check_rule
+	%reldir%/unit/check_rule \
+	%reldir%/unit/check_sat
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -62,6 +64,10 @@ TESTS += \
 %canon_reldir%_unit_check_rule_SOURCES = %reldir%/unit/check_rule.c
 %canon_reldir%_unit_check_rule_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_rule_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_sat_SOURCES = %reldir%/unit/check_sat.c
+%canon_reldir%_unit_check_sat_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_sat_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 endif
 if !HAVE_CHECK
 check-local:
@@ -75,7 +81,9 @@ TESTS += \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
-	%reldir%/regress/live.sh
+	%reldir%/regress/live.sh \
+	%reldir%/regress/sat.sh \
+	%reldir%/regress/sat-html.sh
 
 EXTRA_DIST += \
 	%reldir%/regress/cli.sh \
@@ -86,6 +94,8 @@ EXTRA_DIST += \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
 	%reldir%/regress/policy-cases.tsv \
+	%reldir%/regress/sat.sh \
+	%reldir%/regress/sat-html.sh \
 	%reldir%/regress/make-mmdb.pl \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
