@@ -36,10 +36,15 @@ cd "$top"
 # Build dependencies, by Debian 12 package name.
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
 libmaxminddb-dev libjson-c-dev libyaml-dev check"
+# sat report and inventory: Graphviz (zone drawing), libcrypto (SHA-256 of
+# the inputs), the IEEE OUI list (MAC vendors; optional at run time).
+PKGS="$PKGS libgraphviz-dev libssl-dev ieee-data"
 # What only the tests need: a MaxMind database writer (the GeoIP test builds
 # its own small database).
 if [ "$mode" = test ]; then
 	PKGS="$PKGS libmaxmind-db-writer-perl"
+	# headless browser for the HTML SAT report test (tests/regress/sat-html.sh)
+	PKGS="$PKGS chromium"
 fi
 
 missing=""

@@ -101,6 +101,11 @@ void out_inv_free(struct out_inv *inv)
 	free(inv);
 }
 
+void out_inv_set_policy(struct out_inv *inv, const struct rule_policy *pol)
+{
+	inv->pol = pol;
+}
+
 /* ---- OUI registry ---- */
 
 static int hexval(int c)

@@ -43,6 +43,8 @@ struct out_inv;
  * protocol names. Both must outlive the inventory. NULL if out of memory. */
 struct out_inv *out_inv_new(const struct rule_policy *pol, struct dis_ndpi *nd);
 void out_inv_free(struct out_inv *inv);
+/* Replaces the policy (live mode reloads it); NULL: no zones. */
+void out_inv_set_policy(struct out_inv *inv, const struct rule_policy *pol);
 
 /* Loads the IEEE OUI registry (ieee-data's oui.txt format: "00-1B-1B   (hex)
  * Vendor"). Returns the number of entries, or -1 with errbuf if the file

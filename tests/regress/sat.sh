@@ -13,7 +13,8 @@
 #     sessions it leaves commented out; with --approve-remote it PASSes with
 #     every rule exercised;
 #  6. inventory CSV and JSON against the ground truth: hosts, MACs
-#     02:5a:..., zones, served protocols;
+#     02:5a:..., zones, served protocols; read --inventory-file (the live
+#     sensor's periodic dump) gives the same JSON;
 #  7. exit statuses: usage errors 2, unreadable capture or policy 1.
 set -u
 : "${ZONEWATCH:?ZONEWATCH must name the zonewatch binary}"
@@ -164,6 +165,13 @@ has "$tmp/inv.json" '"asset": "opcua-1"'
 has "$tmp/inv.json" '"protocol": "opcua"'
 "$ZONEWATCH" inventory -f json -p "$example" "$cap" > "$tmp/inv2.json"
 cmp -s "$tmp/inv.json" "$tmp/inv2.json" || bad "two inventory runs differ"
+
+# the sensor's periodic inventory (read --inventory-file, as live writes it)
+# ends equal to the offline one, and leaves no temporary file
+"$ZONEWATCH" read -q --no-events --inventory-file "$tmp/sensor.json" --inventory-interval 5 \
+	-p "$example" "$cap" > /dev/null || bad "read --inventory-file: exit status $?"
+cmp -s "$tmp/inv.json" "$tmp/sensor.json" || bad "read --inventory-file differs from inventory -f json"
+[ ! -e "$tmp/sensor.json.tmp" ] || bad "inventory temporary file left behind"
 
 # 7. exit statuses
 "$ZONEWATCH" sat "$cap" > /dev/null 2>&1; rc=$?
