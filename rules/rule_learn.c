@@ -173,6 +173,7 @@ struct lzone {
 struct lhost {
 	uint8_t ver, addr[16];
 	uint16_t vlan;
+	uint8_t not_remote_only;   /* a server, or a client of non-remote traffic */
 	int zone;                  /* index in zones, -1 external */
 };
 
@@ -186,6 +187,8 @@ struct learn_out {
 	uint32_t nz;
 	struct lhost *h;
 	uint32_t nh;
+	uint32_t *hidx;            /* open addressing: host index + 1 */
+	uint32_t hmask;
 	int *ent_zone[2];          /* per entry: zone of client/server, -1 external */
 };
 
@@ -208,12 +211,26 @@ static void tstr(uint64_t us, char *buf, size_t len)
 	rule_sat_time(us, buf, len);
 }
 
-static int host_find(const struct learn_out *o, const uint8_t *addr, uint8_t ver)
+/* The host's index; with add, created if new. -1 if absent. */
+static int host_find(struct learn_out *o, const uint8_t *addr, uint8_t ver, int add)
 {
-	for (uint32_t i = 0; i < o->nh; i++)
-		if (o->h[i].ver == ver && memcmp(o->h[i].addr, addr, 16) == 0)
-			return (int)i;
-	return -1;
+	uint32_t s = (uint32_t)fnv(0xcbf29ce484222325ull, addr, 16) & o->hmask;
+	for (;; s = (s + 1) & o->hmask) {
+		uint32_t v = o->hidx[s];
+		if (!v)
+			break;
+		if (o->h[v - 1].ver == ver && memcmp(o->h[v - 1].addr, addr, 16) == 0)
+			return (int)(v - 1);
+	}
+	if (!add)
+		return -1;
+	struct lhost *h = &o->h[o->nh];
+	memset(h, 0, sizeof(*h));
+	h->ver = ver;
+	memcpy(h->addr, addr, 16);
+	h->zone = -2;
+	o->hidx[s] = ++o->nh;
+	return (int)(o->nh - 1);
 }
 
 static int zone_by_name(const struct learn_out *o, const char *name)
@@ -284,13 +301,26 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 	uint32_t maxz = zp->nzones + 2 * l->n + 1;
 	o.z = calloc(maxz, sizeof(*o.z));
 	o.h = calloc(2 * (size_t)l->n + 1, sizeof(*o.h));
+	o.hmask = 1;
+	while (o.hmask < 4 * l->n + 4)
+		o.hmask <<= 1;
+	o.hidx = calloc(o.hmask, sizeof(*o.hidx));
+	o.hmask--;
 	o.ent_zone[0] = calloc(l->n + 1u, sizeof(int));
 	o.ent_zone[1] = calloc(l->n + 1u, sizeof(int));
 	struct lconduit *cd = calloc(l->n + 1u, sizeof(*cd));
 	uint8_t *done = calloc(l->n + 1u, 1);
+	uint32_t *next = calloc(l->n + 1u, sizeof(*next));
+	uint32_t *tail = calloc(l->n + 1u, sizeof(*tail));
+	uint32_t gmask = 1;
+	while (gmask < 2 * l->n + 2)
+		gmask <<= 1;
+	uint32_t *gidx = calloc(gmask, sizeof(*gidx));
+	gmask--;
 	int rc = -1;
 	char t1[40], t2[40], ip[64], ip2[64];
-	if (!o.z || !o.h || !o.ent_zone[0] || !o.ent_zone[1] || !cd || !done)
+	if (!o.z || !o.h || !o.hidx || !o.ent_zone[0] || !o.ent_zone[1] || !cd || !done || !next ||
+	    !tail || !gidx)
 		goto out;
 
 	for (uint32_t i = 0; i < zp->nzones; i++) {
@@ -301,13 +331,11 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 	for (uint32_t i = 0; i < l->n; i++)
 		for (int d = 0; d < 2; d++) {
 			const struct learn_ent *x = &l->e[i];
-			if (host_find(&o, x->addr[d], x->ver) >= 0)
-				continue;
-			struct lhost *h = &o.h[o.nh++];
-			h->ver = x->ver;
-			memcpy(h->addr, x->addr[d], 16);
-			h->vlan = x->vlan;
-			h->zone = -2;
+			struct lhost *h = &o.h[host_find(&o, x->addr[d], x->ver, 1)];
+			if (!h->vlan)
+				h->vlan = x->vlan;
+			if (d == 1 || !x->remote)
+				h->not_remote_only = 1;
 		}
 	for (uint32_t k = 0; k < o.nh; k++) {
 		struct lhost *h = &o.h[k];
@@ -316,14 +344,8 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 		if (z < zp->nzones) {
 			h->zone = (int)z;
 		} else {
-			int only_remote_client = rule_addr_is_public(h->addr, h->ver);
-			for (uint32_t i = 0; i < l->n && only_remote_client; i++) {
-				const struct learn_ent *x = &l->e[i];
-				if (x->ver == h->ver && memcmp(x->addr[1], h->addr, 16) == 0)
-					only_remote_client = 0;
-				if (x->ver == h->ver && memcmp(x->addr[0], h->addr, 16) == 0 && !x->remote)
-					only_remote_client = 0;
-			}
+			int only_remote_client = rule_addr_is_public(h->addr, h->ver) &&
+						 !h->not_remote_only;
 			h->zone = only_remote_client ? -1 : net_zone(&o, h->addr, h->ver);
 		}
 		if (h->zone >= 0)
@@ -331,7 +353,7 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 	}
 	for (uint32_t i = 0; i < l->n; i++)
 		for (int d = 0; d < 2; d++)
-			o.ent_zone[d][i] = o.h[host_find(&o, l->e[i].addr[d], l->e[i].ver)].zone;
+			o.ent_zone[d][i] = o.h[host_find(&o, l->e[i].addr[d], l->e[i].ver, 0)].zone;
 
 	/* header */
 	fputs("# Draft zone/conduit policy learned by `zonewatch learn` (docs/policy.md).\n"
@@ -342,7 +364,7 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 	if (l->full)
 		fprintf(fp, "# WARNING: %llu conversations not learnt (table of %u full)\n",
 			(unsigned long long)l->full, RULE_LEARN_ENTRIES);
-	fputs("\nversion: 1\nsite: \"learned draft\"\n\nzones:\n", fp);
+	fprintf(fp, "\nversion: 1\nsite: \"learned draft\"\n\nzones:%s\n", o.nz ? "" : " {}");
 	for (uint32_t z = 0; z < o.nz; z++) {
 		const struct lzone *lz = &o.z[z];
 		fputs("  ", fp);
@@ -356,7 +378,7 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 			for (uint32_t k = 0; k < rz->nnets; k++) {
 				char b[80];
 				rule_sat_net_str(&rz->nets[k], b, sizeof(b));
-				fprintf(fp, "%s%s", k ? ", " : "", b);
+				fprintf(fp, "%s\"%s\"", k ? ", " : "", b);
 			}
 			fprintf(fp, "]    # from the zone file; %u address%s seen\n", lz->hosts,
 				lz->hosts == 1 ? "" : "es");
@@ -365,7 +387,7 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 			memcpy(a, lz->net, 16);
 			dec_addr_str(a, lz->ver, ip, sizeof(ip));
 			fprintf(fp, "    # REVIEW: learned from the addresses seen; set security_level\n"
-				    "    networks: [%s/%u]\n", ip, lz->plen);
+				    "    networks: [\"%s/%u\"]\n", ip, lz->plen);
 		}
 		fputs("    # seen:", fp);
 		unsigned shown = 0;
@@ -419,6 +441,40 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 			ncd++;
 		}
 	}
+	/* group the entries of one rule (zone pair, protocol, transport,
+	 * port): chains through next[], led by the first entry */
+	memset(done, 0, l->n + 1u);
+	for (uint32_t i = 0; i < l->n; i++)
+		next[i] = UINT32_MAX;
+	memset(gidx, 0, ((size_t)gmask + 1) * sizeof(*gidx));
+	for (uint32_t i = 0; i < l->n; i++) {
+		const struct learn_ent *x = &l->e[i];
+		int zc = o.ent_zone[0][i], zs = o.ent_zone[1][i];
+		if (x->remote || zc == zs || zc < 0 || zs < 0)
+			continue;
+		uint64_t h = fnv(0xcbf29ce484222325ull, &zc, sizeof(zc));
+		h = fnv(h, &zs, sizeof(zs));
+		h = fnv(h, &x->l4, 1);
+		h = fnv(h, &x->port, 2);
+		h = fnv(h, x->proto, strlen(x->proto));
+		uint32_t sl = (uint32_t)h & gmask;
+		for (;; sl = (sl + 1) & gmask) {
+			uint32_t v = gidx[sl];
+			if (!v) {
+				gidx[sl] = i + 1;
+				tail[i] = i;
+				done[i] = 1; /* a leader */
+				break;
+			}
+			const struct learn_ent *y = &l->e[v - 1];
+			if (o.ent_zone[0][v - 1] == zc && o.ent_zone[1][v - 1] == zs &&
+			    y->l4 == x->l4 && y->port == x->port && strcmp(y->proto, x->proto) == 0) {
+				next[tail[v - 1]] = i;
+				tail[v - 1] = i;
+				break;
+			}
+		}
+	}
 	fprintf(fp, "\nconduits:%s\n", ncd ? "" : " {}");
 	if (nintra)
 		fprintf(fp, "  # %u conversation%s inside one zone need%s no conduit\n", nintra,
@@ -433,11 +489,9 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 		fputs("\n    to: ", fp);
 		yq(fp, o.z[cd[c].zs].name);
 		fputs("\n    allow:\n", fp);
-		memset(done, 0, l->n + 1u);
 		for (uint32_t i = cd[c].first; i < l->n; i++) {
 			const struct learn_ent *x = &l->e[i];
-			if (done[i] || x->remote || o.ent_zone[0][i] != cd[c].zc ||
-			    o.ent_zone[1][i] != cd[c].zs)
+			if (!done[i] || o.ent_zone[0][i] != cd[c].zc || o.ent_zone[1][i] != cd[c].zs)
 				continue;
 			/* one rule per protocol, transport and port: merge the
 			 * entries of other hosts */
@@ -446,13 +500,8 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 			memset(units, 0, sizeof(units));
 			unsigned nclients = 0, nservers = 0;
 			char clients[200] = "", servers[200] = "";
-			for (uint32_t j = i; j < l->n; j++) {
+			for (uint32_t j = i; j != UINT32_MAX; j = next[j]) {
 				const struct learn_ent *y = &l->e[j];
-				if (done[j] || y->remote || o.ent_zone[0][j] != cd[c].zc ||
-				    o.ent_zone[1][j] != cd[c].zs || y->l4 != x->l4 || y->port != x->port ||
-				    strcmp(y->proto, x->proto) != 0)
-					continue;
-				done[j] = 1;
 				mask |= y->fclass_mask;
 				anon |= y->anon_write;
 				for (int k = 0; k < 32; k++)
@@ -620,9 +669,13 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 out:
 	free(o.z);
 	free(o.h);
+	free(o.hidx);
 	free(o.ent_zone[0]);
 	free(o.ent_zone[1]);
 	free(cd);
 	free(done);
+	free(next);
+	free(tail);
+	free(gidx);
 	return rc;
 }

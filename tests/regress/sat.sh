@@ -173,6 +173,32 @@ cmp -s "$tmp/inv.json" "$tmp/inv2.json" || bad "two inventory runs differ"
 cmp -s "$tmp/inv.json" "$tmp/sensor.json" || bad "read --inventory-file differs from inventory -f json"
 [ ! -e "$tmp/sensor.json.tmp" ] || bad "inventory temporary file left behind"
 
+# identity from the wire: Modbus FC43 device identification (Zeek's test
+# capture), and MAC vendors from the IEEE list when ieee-data is installed
+fc43="$srcdir/pcaps/modbus/modbus-many-function-codes-fc22-fc23-fc43.pcap"
+"$ZONEWATCH" inventory -o "$tmp/fc43.csv" "$fc43" 2>/dev/null || bad "inventory fc43"
+grep -q '^127.0.0.1,.*device.vendor_name=Zeek Modbus Test; device.product_code=Protocol Parsing is fun!' \
+	"$tmp/fc43.csv" || bad "inventory: Modbus device identification missing"
+db="$srcdir/pcaps/modbus/modbus-digitalbond-part1-fc5-fc6-fc8-fc43-exceptions.pcap"
+if [ -r /usr/share/ieee-data/oui.txt ]; then
+	"$ZONEWATCH" inventory -o "$tmp/db.csv" "$db" || bad "inventory digitalbond"
+	has "$tmp/db.csv" '10.0.0.57,00:20:78:00:62:0d,"RUNTOP, INC.",'
+else
+	echo "SKIP MAC vendor check: /usr/share/ieee-data/oui.txt missing (apt-get install ieee-data)"
+fi
+"$ZONEWATCH" inventory --oui "$tmp/no-such-oui.txt" "$db" > /dev/null 2>&1; rc=$?
+[ $rc -eq 1 ] || bad "inventory --oui missing file: exit $rc, expected 1"
+
+# learn round trip on other captures (IT, remote access, OPC UA, S7, IPv6)
+for f in "$fc43" "$srcdir/pcaps/it/it-ftp.pcap" "$srcdir/pcaps/remote/remote-anydesk.pcapng" \
+	"$srcdir/pcaps/opcua/opcua-read-service.pcap" "$srcdir/pcaps/s7comm/s7comm-download-block-db1.pcap"; do
+	[ -r "$f" ] || continue
+	"$ZONEWATCH" learn --approve-remote -o "$tmp/l.yaml" "$f" 2>/dev/null || { bad "learn $f"; continue; }
+	"$ZONEWATCH" policy check "$tmp/l.yaml" > /dev/null 2>&1 || { bad "learned policy of $f does not load"; continue; }
+	"$ZONEWATCH" sat -q --require-exercised -p "$tmp/l.yaml" -o "$tmp/l.json" "$f" 2>/dev/null ||
+		bad "learn -> sat on $f: not PASS"
+done
+
 # 7. exit statuses
 "$ZONEWATCH" sat "$cap" > /dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] || bad "sat without --policy: exit $rc, expected 2"
