@@ -10,6 +10,8 @@ check_PROGRAMS += %reldir%/regress/mbloop
 # Check kills a test after 4 s by default; sanitizer builds on a busy
 # 2-core runner can come close, so allow 30.
 AM_TESTS_ENVIRONMENT += CK_DEFAULT_TIMEOUT=30; export CK_DEFAULT_TIMEOUT;
+# Leaks inside Graphviz/fontconfig (sat HTML report) are theirs: tests/lsan.supp.
+AM_TESTS_ENVIRONMENT += LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/%reldir%/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"; export LSAN_OPTIONS;
 
 if HAVE_CHECK
 check_PROGRAMS += \
@@ -96,6 +98,7 @@ EXTRA_DIST += \
 	%reldir%/regress/policy-cases.tsv \
 	%reldir%/regress/sat.sh \
 	%reldir%/regress/sat-html.sh \
+	%reldir%/lsan.supp \
 	%reldir%/regress/make-mmdb.pl \
 	%reldir%/regress/gen-conversations.sh \
 	%reldir%/regress/update-expected.sh \
