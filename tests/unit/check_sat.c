@@ -276,6 +276,12 @@ START_TEST(test_bookkeeping)
 	rule_sat_flow(s, &f3);
 	mkflow(&f4, 4, "10.99.0.7", "10.10.1.5", 502, "modbus", 130);
 	rule_sat_flow(s, &f4);
+	/* an unanswered flow (SYN scan) on the 503 rule does not exercise it */
+	struct flow f5;
+	mkflow(&f5, 5, "10.10.2.10", "10.10.1.5", 503, "modbus", 140);
+	f5.pkts[1] = 0;
+	f5.bytes[1] = 0;
+	rule_sat_flow(s, &f5);
 
 	ck_assert_int_eq(rule_sat_passed(s), 1); /* no alerts */
 	struct json_object *r = report(s);
@@ -290,7 +296,9 @@ START_TEST(test_bookkeeping)
 	ck_assert_str_eq(jstr(r, "conduits.0.rules.0.last"), "1970-01-01T00:01:50.500000Z");
 	ck_assert_str_eq(jstr(r, "conduits.0.rules.0.examples.0.client"), "10.10.2.10:40000");
 	ck_assert_str_eq(jstr(r, "conduits.0.rules.0.examples.1.client"), "10.10.2.11:40000");
-	ck_assert_int_eq(jint(r, "conduits.0.rules.1.flows"), 0);
+	ck_assert_int_eq(jint(r, "conduits.0.rules.0.flows_answered"), 2);
+	ck_assert_int_eq(jint(r, "conduits.0.rules.1.flows"), 1);
+	ck_assert_int_eq(jint(r, "conduits.0.rules.1.flows_answered"), 0);
 	ck_assert_int_eq(json_object_get_boolean(jget(r, "conduits.0.rules.1.exercised")), 0);
 	/* not approved: the write (operation), 5020 (flow), the unknown host */
 	ck_assert_int_eq(jint(r, "summary.not_approved"), 3);
