@@ -410,9 +410,6 @@ int zw_cmd_sat(int argc, char **argv)
 		log_msg(LOG_ERR, "out of memory");
 		goto out;
 	}
-	fp = open_out(out_path);
-	if (!fp)
-		goto out;
 	if (read_files(&engine, files, nfiles) < 0)
 		goto out;
 	cap_engine_finish(&engine);
@@ -434,6 +431,10 @@ int zw_cmd_sat(int argc, char **argv)
 		log_msg(LOG_ERR, "out of memory");
 		goto out;
 	}
+	/* opened only now: a failed run leaves no half-made report behind */
+	fp = open_out(out_path);
+	if (!fp)
+		goto out;
 	int wr = out_report_write(fp, rep, (enum out_report_fmt)fmt);
 	if (close_out(fp, out_path) < 0) {
 		fp = NULL;

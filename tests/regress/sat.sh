@@ -7,7 +7,8 @@
 #     reason of the ground truth in the JSON report, the unknown asset, the
 #     unapproved remote session and the unexercised rule;
 #  3. the JSON report is deterministic (two runs give the same bytes), and
-#     the Markdown report carries the verdict;
+#     the Markdown report carries the verdict; names with markup in the
+#     policy come out escaped in HTML and Markdown;
 #  4. --baseline-window: only the first 10 s (the HMI poll) count: PASS;
 #  5. learn -> policy check -> sat: the draft fails only on the remote
 #     sessions it leaves commented out; with --approve-remote it PASSes with
@@ -94,6 +95,30 @@ cmp -s "$tmp/fail.json" "$tmp/fail1.json" || bad "two runs gave different JSON r
 "$ZONEWATCH" sat -q -f markdown -p "$example" "$cap" > "$tmp/fail.md"
 has "$tmp/fail.md" '**Verdict: FAIL**'
 has "$tmp/fail.md" '| dmz-to-engineering | dmz | engineering |'
+
+# names from the policy cannot inject markup into the HTML or Markdown
+cat > "$tmp/evil.yaml" <<'EOF'
+site: "<script>alert(1)</script> & co"
+zones:
+  "<b>ctl</b>": { networks: [10.10.1.0/24] }
+  'sup\erv"x': { networks: [10.10.2.0/24] }
+conduits:
+  "c<i>1</i>|x":
+    from: 'sup\erv"x'
+    to: "<b>ctl</b>"
+    allow:
+      - { name: "r*1_[x](y)", protocol: modbus, port: 502 }
+EOF
+for f in html markdown; do
+	"$ZONEWATCH" sat -q -f $f -p "$tmp/evil.yaml" -o "$tmp/evil.$f" "$cap"
+	[ $? -eq 1 ] || bad "sat -f $f with the evil policy: exit status"
+	if grep -q '<script>alert\|<b>ctl\|<i>1' "$tmp/evil.$f"; then
+		bad "sat -f $f: policy names not escaped"
+		grep -n '<script>alert\|<b>ctl\|<i>1' "$tmp/evil.$f" | head -3
+	fi
+done
+has "$tmp/evil.html" '&lt;b&gt;ctl&lt;/b&gt;'
+has "$tmp/evil.markdown" 'c&lt;i&gt;1&lt;/i&gt;\|x'
 
 # 4. baseline window: the HMI poll only
 for w in 2026-11-23T16:12:00Z/2026-11-23T16:12:15Z 10s 2026-11-23T16:12:00Z/15s; do
