@@ -905,6 +905,10 @@ struct json_object *rule_sat_report(const struct rule_sat *s, const struct rule_
 	add(sum, "unknown_assets", jint(s->nunk));
 	add(sum, "remote_sessions", jint(s->nrem));
 	add(sum, "alerts", jint(s->nalerts));
+	uint32_t nhyg = 0;
+	for (uint32_t i = 0; i < s->nalerts; i++)
+		nhyg += strcmp(alert_category((enum rule_kind)s->alerts[i].kind), "hygiene") == 0;
+	add(sum, "hygiene_findings", jint(nhyg));
 	add(root, "summary", sum);
 
 	add(root, "conduits", conduits);

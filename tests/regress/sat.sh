@@ -83,6 +83,7 @@ n=$(sed -n '/"reasons": \[/,/\]/p' "$tmp/fail.json" | grep -c '"ZW-')
 sed -n '/"reasons": \[/,/\]/p' "$tmp/fail.json" | grep -q '10.10.4.5' &&
 	bad "approved vendor-via-jump session listed as a reason"
 has "$tmp/fail.json" 'SAT-UNEXERCISED conduit dmz-to-engineering rule dmz-to-engineering#1'
+has "$tmp/fail.json" '"hygiene_findings": 5'
 has "$tmp/fail.json" '"ip": "10.99.0.7"'
 has "$tmp/fail.json" '"status": "no_conduit"'
 has "$tmp/fail.json" '"status": "not_allowed"'
