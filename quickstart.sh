@@ -36,12 +36,17 @@ cd "$top"
 # Build dependencies, by Debian 12 package name.
 PKGS="gcc make autoconf automake autoconf-archive pkg-config libpcap-dev libndpi-dev \
 libmaxminddb-dev libjson-c-dev libyaml-dev libssl-dev check"
+# sat report and inventory: Graphviz (zone drawing), the IEEE OUI list (MAC
+# vendors; optional at run time).
+PKGS="$PKGS libgraphviz-dev ieee-data"
 # What only the tests need: a MaxMind database writer (the GeoIP test builds
 # its own small database), and a real syslog collector (UDP, TCP, TLS) for
 # tests/regress/syslog.sh with the tools that make its certificates and
 # parse what it received.
 if [ "$mode" = test ]; then
 	PKGS="$PKGS libmaxmind-db-writer-perl rsyslog rsyslog-gnutls openssl python3"
+	# headless browser for the HTML SAT report test (tests/regress/sat-html.sh)
+	PKGS="$PKGS chromium"
 fi
 
 missing=""

@@ -22,10 +22,12 @@
 #include "capture/cap.h"
 #include "output/log.h"
 #include "output/out_config.h"
+#include "output/out_inventory.h"
 #include "output/out_json.h"
 #include "output/out_sink.h"
 #include "rules/rule_model.h"
 #include "rules/rule_run.h"
+#include "zw_commands.h"
 
 enum { EXIT_USAGE = 2 };
 
@@ -57,6 +59,9 @@ static void usage_main(FILE *fp)
 		"  read FILE...       replay pcap/pcapng files (forensics, acceptance tests)\n"
 		"  live -i IFACE      capture on an interface (SPAN/mirror port sensor)\n"
 		"  policy check FILE  validate a zone/conduit policy and summarise it\n"
+		"  sat -p P FILE...   site acceptance test: observed vs approved, verdict, report\n"
+		"  inventory FILE...  assets seen: MAC, vendor, zone, protocols, identities\n"
+		"  learn FILE...      a draft policy from observed traffic, for review\n"
 		"\n"
 		"  zonewatch COMMAND --help   options of a command\n"
 		"  zonewatch --version        version and library versions\n"
@@ -93,6 +98,9 @@ static void usage_cmd(FILE *fp, int live)
 		"                           one folded event per flow, unit and function\n"
 		"      --metrics            also write the statistics as a record at the end\n"
 		"      --observer NAME      observer.name in every record (sensor name)\n"
+		"      --inventory-file F   keep an asset inventory (JSON, docs/inventory.md) in F,\n"
+		"                           rewritten atomically every --inventory-interval S\n"
+		"                           seconds of capture time (default 300) and at the end\n"
 		"  -q, --quiet              no statistics or progress on standard error\n"
 		"      --no-progress        no progress line (shown only on a terminal)\n"
 		"  -v, --verbose            more diagnostics\n"
@@ -144,6 +152,9 @@ struct sink_ctx {
 	struct out_json *json;
 	struct rule_run *rules;
 	struct out_sinks *sinks; /* syslog/CEF destinations of the alerts */
+	struct out_inv *inv;      /* --inventory-file, or NULL */
+	const char *inv_path;
+	uint64_t inv_interval_us, inv_next_us;
 };
 
 static void sink_event(void *user, const struct dis_event *ev)
@@ -151,6 +162,8 @@ static void sink_event(void *user, const struct dis_event *ev)
 	struct sink_ctx *s = user;
 	out_json_event(s->json, ev);
 	rule_run_event(s->rules, ev);
+	if (s->inv)
+		out_inv_event(s->inv, ev);
 }
 
 static void sink_flow(void *user, const struct flow *f, enum flow_end_reason why)
@@ -158,18 +171,28 @@ static void sink_flow(void *user, const struct flow *f, enum flow_end_reason why
 	struct sink_ctx *s = user;
 	rule_run_flow_end(s->rules, f);
 	out_json_flow(s->json, f, why);
+	if (s->inv)
+		out_inv_flow(s->inv, f, 1);
 }
 
 static void sink_classified(void *user, struct flow *f)
 {
 	struct sink_ctx *s = user;
 	rule_run_flow(s->rules, f);
+	if (s->inv)
+		out_inv_flow(s->inv, f, 0);
 }
 
 static void sink_tick(void *user, uint64_t now_us)
 {
 	struct sink_ctx *s = user;
 	rule_run_tick(s->rules, now_us);
+	if (s->inv && now_us >= s->inv_next_us) {
+		char errbuf[ZW_ERRBUF_SIZE];
+		if (s->inv_next_us && out_inv_write_file(s->inv, s->inv_path, errbuf, sizeof(errbuf)) < 0)
+			log_msg(LOG_ERR, "inventory: %s", errbuf);
+		s->inv_next_us = now_us + s->inv_interval_us;
+	}
 }
 
 static void sink_alert(void *user, const struct rule_alert *a)
@@ -219,6 +242,7 @@ static struct rule_run *g_rules;
 
 static struct out_json *g_json;
 static struct out_sinks *g_sinks;
+static struct out_inv *g_inv;
 static int g_quiet;
 
 static void on_tick(struct cap_engine *e)
@@ -229,6 +253,8 @@ static void on_tick(struct cap_engine *e)
 			struct rule_policy *p = load_policy(g_policy_path, e->nd);
 			if (p) {
 				rule_run_set_policy(g_rules, p, e->now_us);
+				if (g_inv)
+					out_inv_set_policy(g_inv, rule_run_policy(g_rules));
 				log_msg(LOG_NOTICE, "policy %s reloaded", g_policy_path);
 			} else {
 				log_msg(LOG_ERR, "policy %s not reloaded: keeping the running policy",
@@ -260,7 +286,7 @@ enum {
 	OPT_FLOWS = 1000, OPT_NO_EVENTS, OPT_METRICS, OPT_OBSERVER, OPT_NO_PROGRESS, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_TCP_SHORT_TIMEOUT, OPT_UDP_TIMEOUT, OPT_REASM_MEMCAP, OPT_NDPI_SLOTS,
 	OPT_NO_NDPI, OPT_NO_PROMISC, OPT_NDPI_PACKETS, OPT_TCP_CLOSED_TIMEOUT, OPT_NO_AGGREGATE,
-	OPT_GEOIP_DB, OPT_ASN_DB,
+	OPT_GEOIP_DB, OPT_ASN_DB, OPT_INVENTORY_FILE, OPT_INVENTORY_INTERVAL,
 };
 
 static const struct option long_opts[] = {
@@ -273,6 +299,8 @@ static const struct option long_opts[] = {
 	{ "no-aggregate", no_argument, NULL, OPT_NO_AGGREGATE },
 	{ "metrics", no_argument, NULL, OPT_METRICS },
 	{ "observer", required_argument, NULL, OPT_OBSERVER },
+	{ "inventory-file", required_argument, NULL, OPT_INVENTORY_FILE },
+	{ "inventory-interval", required_argument, NULL, OPT_INVENTORY_INTERVAL },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -301,7 +329,8 @@ static int run(int argc, char **argv, int live)
 {
 	struct cap_config cfg;
 	const char *json_path = "-", *iface = NULL, *observer = NULL;
-	const char *policy_path = NULL, *geoip_db = NULL, *asn_db = NULL;
+	const char *policy_path = NULL, *geoip_db = NULL, *asn_db = NULL, *inv_path = NULL;
+	uint32_t inv_interval_s = 300;
 	unsigned what = OUT_JSON_EVENTS | OUT_JSON_ALERTS;
 	struct out_config oc;
 	int json_from_cli = 0;
@@ -324,6 +353,11 @@ static int run(int argc, char **argv, int live)
 		case OPT_NO_AGGREGATE: cfg.aggregate = 0; break;
 		case OPT_METRICS: what |= OUT_JSON_METRICS; break;
 		case OPT_OBSERVER: observer = optarg; break;
+		case OPT_INVENTORY_FILE: inv_path = optarg; break;
+		case OPT_INVENTORY_INTERVAL:
+			if (parse_u32("--inventory-interval", optarg, 1, 86400, &inv_interval_s) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'q': g_quiet = 1; log_level = LOG_WARNING; break;
 		case OPT_NO_PROGRESS: progress = 0; break;
 		case 'v': log_level = log_level < LOG_INFO ? LOG_INFO : LOG_DEBUG; break;
@@ -419,7 +453,8 @@ static int run(int argc, char **argv, int live)
 	json.sinks = &alert_sinks;
 	g_sinks = &alert_sinks;
 	json.observer = observer;
-	struct sink_ctx sc = { &json, NULL, &alert_sinks };
+	struct sink_ctx sc = { &json, NULL, &alert_sinks, NULL, inv_path,
+			       (uint64_t)inv_interval_s * 1000000u, 0 };
 	struct cap_sinks sinks = { sink_event, sink_flow, sink_classified, sink_tick, &sc };
 	static struct cap_engine engine;
 	if (cap_engine_init(&engine, &cfg, &sinks, errbuf, sizeof(errbuf)) < 0) {
@@ -459,7 +494,21 @@ static int run(int argc, char **argv, int live)
 	else
 		log_msg(LOG_NOTICE, "no --policy: built-in default policy (remote access from public "
 				    "addresses, program/control operations, hygiene)");
+	if (inv_path) {
+		/* zones and asset names from the policy (also after a reload) */
+		sc.inv = out_inv_new(policy_path ? rule_run_policy(sc.rules) : NULL, engine.nd);
+		if (!sc.inv) {
+			log_msg(LOG_ERR, "out of memory");
+			rule_run_free(sc.rules);
+			cap_engine_destroy(&engine);
+			(void)out_json_close(&json);
+			return EXIT_FAILURE;
+		}
+		if (out_inv_load_oui(sc.inv, OUT_INV_OUI_DEFAULT, errbuf, sizeof(errbuf)) < 0)
+			log_msg(LOG_NOTICE, "%s: MAC vendors unknown (apt-get install ieee-data)", errbuf);
+	}
 	g_rules = sc.rules;
+	g_inv = policy_path ? sc.inv : NULL;
 	g_policy_path = policy_path;
 	json.rule_stats = rule_run_stats(sc.rules);
 	g_engine = &engine;
@@ -506,6 +555,10 @@ static int run(int argc, char **argv, int live)
 		log_msg(LOG_NOTICE, "interrupted: writing the records of the active flows");
 	cap_engine_finish(&engine);
 	rule_run_finish(sc.rules, engine.now_us);
+	if (sc.inv && out_inv_write_file(sc.inv, inv_path, errbuf, sizeof(errbuf)) < 0) {
+		log_msg(LOG_ERR, "inventory: %s", errbuf);
+		rc = EXIT_FAILURE;
+	}
 	out_json_metric(&json, &engine);
 	if (!g_quiet) {
 		out_stats_text(stderr, &engine);
@@ -525,6 +578,8 @@ static int run(int argc, char **argv, int live)
 	g_engine = NULL;
 	g_json = NULL;
 	g_rules = NULL;
+	g_inv = NULL;
+	out_inv_free(sc.inv);
 	rule_run_free(sc.rules);
 	cap_engine_destroy(&engine);
 	return rc;
@@ -647,6 +702,12 @@ int main(int argc, char **argv)
 		return run(argc - 1, argv + 1, 1);
 	if (strcmp(cmd, "policy") == 0)
 		return cmd_policy(argc - 1, argv + 1);
+	if (strcmp(cmd, "sat") == 0)
+		return zw_cmd_sat(argc - 1, argv + 1);
+	if (strcmp(cmd, "inventory") == 0)
+		return zw_cmd_inventory(argc - 1, argv + 1);
+	if (strcmp(cmd, "learn") == 0)
+		return zw_cmd_learn(argc - 1, argv + 1);
 	log_msg(LOG_ERR, "unknown command '%s'", cmd);
 	usage_main(stderr);
 	return EXIT_USAGE;

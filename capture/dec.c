@@ -370,6 +370,7 @@ enum dec_result dec_packet(int dlt, const uint8_t *frame, uint32_t caplen, uint3
 	case DLT_EN10MB: {
 		if (caplen < ETH_HDR_LEN)
 			return fail(st, DEC_ERR_LINK_TRUNC);
+		p->has_eth = 1;
 		rd_skip(&r, 12);
 		uint16_t type = rd_be16(&r);
 		return dec_ethertype(&r, type, p, st);

@@ -74,6 +74,7 @@ struct dec_pkt {
 	uint8_t vlan_depth;
 	uint8_t ip4_has_options;
 	uint8_t ip6_ext_count;
+	uint8_t has_eth;   /* Ethernet frame: source MAC at frame + 6 */
 	/* Addresses as 16 bytes: IPv4 in IPv4-mapped form ::ffff:a.b.c.d. */
 	uint8_t saddr[16];
 	uint8_t daddr[16];

@@ -354,6 +354,11 @@ struct flow *flow_packet_keyed(struct flow_table *t, const struct dec_pkt *p,
 	f->pkts[d]++;
 	f->bytes[d] += p->wirelen > p->l3_off ? p->wirelen - p->l3_off : 0;
 	f->payload_bytes[d] += p->payload_wire_len;
+	/* The inventory's MAC per endpoint: one predictable branch per packet. */
+	if (!(f->mac_seen >> d & 1) && p->has_eth && p->caplen >= 12) {
+		memcpy(f->mac[d], p->frame + 6, 6);
+		f->mac_seen |= (uint8_t)(1u << d);
+	}
 	if (p->ts_us > f->last_us)
 		f->last_us = p->ts_us;
 

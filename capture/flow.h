@@ -103,6 +103,8 @@ struct flow {
 	uint8_t dis_confirmed;   /* it parsed a good PDU in both directions */
 	uint8_t dis_gave_up;     /* no dissector matched */
 	uint8_t probe_tries[2];  /* payload chunks offered to the probes */
+	uint8_t mac_seen;        /* bit per direction: mac[] is set (in the padding
+				  * before line 1, read on every packet) */
 	/* line 1: per-packet accounting */
 	uint64_t last_us;
 	uint64_t lru_us;         /* capture time the flow was last placed at its list head */
@@ -120,6 +122,8 @@ struct flow {
 	uint64_t first_us;
 	uint64_t payload_bytes[2];
 	struct flow_rule rule;
+	uint8_t mac[2][6];       /* Ethernet source of the first frame per direction
+				  * (inventory), valid per bit of mac_seen */
 };
 
 struct flow_config {

@@ -7,3 +7,9 @@ libzonewatch_a_SOURCES += \
 	%reldir%/out_syslog.c %reldir%/out_syslog.h \
 	%reldir%/out_sink.c %reldir%/out_sink.h \
 	%reldir%/out_config.c %reldir%/out_config.h
+## sat report, inventory (issue #8): Graphviz for the zone drawing, libcrypto for SHA-256
+AM_CPPFLAGS += $(GVC_CFLAGS)
+ZW_LIBS += $(GVC_LIBS)
+libzonewatch_a_SOURCES += \
+	%reldir%/out_report.c %reldir%/out_report.h \
+	%reldir%/out_inventory.c %reldir%/out_inventory.h

@@ -10,3 +10,9 @@ libzonewatch_a_SOURCES += \
 	%reldir%/rule_run.h \
 	%reldir%/rule_run.c
 EXTRA_DIST += %reldir%/README.md
+## rules/: site acceptance test bookkeeping and policy learning (issue #8)
+libzonewatch_a_SOURCES += \
+	%reldir%/rule_sat.h \
+	%reldir%/rule_sat.c \
+	%reldir%/rule_learn.h \
+	%reldir%/rule_learn.c

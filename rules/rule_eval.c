@@ -991,3 +991,96 @@ unsigned rule_eval_event(const struct rule_policy *p, const struct rule_flow_fac
 								     v->message[0]);
 	return n;
 }
+
+/* ---- bookkeeping for the acceptance test (issue #8) ---- */
+
+static int remote_entry_matches(const struct rule_policy *p, const struct rule_remote *e,
+				const struct rule_flow_facts *ff)
+{
+	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];
+	int from_ok = e->from == RULE_ZONE_ANY || e->from == z0 ||
+		      (e->from == RULE_ZONE_EXTERNAL && z0 == RULE_NONE);
+	int to_ok = e->to == RULE_ZONE_ANY || e->to == z1;
+	int via_ok = e->via == RULE_NONE || e->via == ff->asset[1];
+	if (!from_ok || !to_ok || !via_ok)
+		return 0;
+	if (e->protos.n && !proto_match(&e->protos, ff->names))
+		return 0;
+	return remote_entry_time_ok(p, e, ff->ts_us);
+}
+
+int rule_match_flow(const struct rule_policy *p, const struct rule_flow_facts *ff,
+		    uint16_t *conduit, uint32_t *rule_index)
+{
+	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];
+	*conduit = RULE_NONE;
+	*rule_index = UINT32_MAX;
+	if (rule_flow_is_remote(p, ff)) {
+		if (z0 != RULE_NONE && z0 == z1)
+			return RULE_MATCH_INTRA_ZONE;
+		for (uint32_t i = 0; i < p->nremote; i++)
+			if (remote_entry_matches(p, &p->remote[i], ff)) {
+				*rule_index = i;
+				return RULE_MATCH_REMOTE;
+			}
+		return RULE_MATCH_REMOTE;
+	}
+	if (z0 == RULE_NONE || z1 == RULE_NONE)
+		return RULE_MATCH_NO_ZONE;
+	if (z0 == z1)
+		return RULE_MATCH_INTRA_ZONE;
+	uint16_t cs[16];
+	unsigned nc = conduits_for(p, z0, z1, cs, 16);
+	if (nc == 0)
+		return RULE_MATCH_NO_CONDUIT;
+	for (unsigned i = 0; i < nc; i++) {
+		const struct rule_conduit *c = &p->conduits[cs[i]];
+		for (uint32_t j = 0; j < c->nallow; j++)
+			if (allow_matches_flow(&c->allow[j], ff)) {
+				*conduit = cs[i];
+				*rule_index = j;
+				return RULE_MATCH_ALLOWED;
+			}
+	}
+	*conduit = cs[0];
+	return RULE_MATCH_NOT_ALLOWED;
+}
+
+int rule_match_op(const struct rule_policy *p, const struct rule_flow_facts *ff,
+		  const struct dis_event *ev, uint16_t *conduit, uint32_t *rule_index)
+{
+	uint16_t z0 = ff->zone[0], z1 = ff->zone[1];
+	const char *proto = ev->proto ? ev->proto->name : "unknown";
+	*conduit = RULE_NONE;
+	*rule_index = UINT32_MAX;
+	if (z0 == RULE_NONE || z1 == RULE_NONE)
+		return RULE_MATCH_NO_ZONE;
+	if (z0 == z1)
+		return RULE_MATCH_INTRA_ZONE;
+	uint16_t cs[16];
+	unsigned nc = conduits_for(p, z0, z1, cs, 16);
+	if (nc == 0)
+		return RULE_MATCH_NO_CONDUIT;
+	int matched = 0;
+	for (unsigned i = 0; i < nc; i++) {
+		const struct rule_conduit *c = &p->conduits[cs[i]];
+		for (uint32_t j = 0; j < c->nallow; j++) {
+			if (!allow_matches_flow(&c->allow[j], ff))
+				continue;
+			if (allow_op(p, &c->allow[j], ev, proto, ff->ts_us) == OP_OK) {
+				*conduit = cs[i];
+				*rule_index = j;
+				return RULE_MATCH_ALLOWED;
+			}
+			if (!matched) {
+				/* the first rule that carries the flow */
+				*conduit = cs[i];
+				*rule_index = j;
+				matched = 1;
+			}
+		}
+	}
+	if (!matched)
+		*conduit = cs[0];
+	return RULE_MATCH_NOT_ALLOWED;
+}

@@ -76,4 +76,29 @@ void rule_put(char *buf, size_t len, const char *fmt, ...) __attribute__((format
 /* Looks up a field of the event by key; NULL if absent. */
 const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key);
 
+/* ---- bookkeeping for the acceptance test (issue #8) ---- */
+
+/* What rule_match_flow() / rule_match_op() found. */
+enum rule_match {
+	RULE_MATCH_ALLOWED,     /* an allow-rule of a conduit carries it: *conduit, *rule_index */
+	RULE_MATCH_INTRA_ZONE,  /* both ends in one zone: no conduit needed */
+	RULE_MATCH_NO_ZONE,     /* an endpoint is in no zone */
+	RULE_MATCH_NO_CONDUIT,  /* two zones, no conduit between them in this direction */
+	RULE_MATCH_NOT_ALLOWED, /* a conduit exists (*conduit) but no rule allows it; for an
+				 * operation *rule_index names the first rule carrying the flow,
+				 * UINT32_MAX if none */
+	RULE_MATCH_REMOTE,      /* a remote-access flow (flows only): *rule_index is the
+				 * approved remote_access entry, UINT32_MAX if none matched */
+};
+
+/* Which conduit allow-rule (first in policy order) carries the flow. Pure,
+ * like rule_eval_flow(); *conduit is RULE_NONE and *rule_index UINT32_MAX
+ * unless set as described above. Returns an enum rule_match. */
+int rule_match_flow(const struct rule_policy *p, const struct rule_flow_facts *ff,
+		    uint16_t *conduit, uint32_t *rule_index);
+/* The same for one operation (a request event) of the flow: the first rule
+ * that carries the flow and allows the operation. */
+int rule_match_op(const struct rule_policy *p, const struct rule_flow_facts *ff,
+		  const struct dis_event *ev, uint16_t *conduit, uint32_t *rule_index);
+
 #endif /* ZW_RULE_EVAL_H */

@@ -13,7 +13,8 @@ tmp=$(mktemp -d)
 trap 'kill $zw 2>/dev/null; rm -rf "$tmp"' EXIT
 port=$((20000 + $$ % 20000))
 
-"$ZONEWATCH" live -i lo -f "tcp port $port" --flows --json "$tmp/out.json" 2> "$tmp/err" &
+"$ZONEWATCH" live -i lo -f "tcp port $port" --flows --json "$tmp/out.json" \
+	--inventory-file "$tmp/inv.json" 2> "$tmp/err" &
 zw=$!
 # Wait until the capture is running (or has failed).
 i=0
@@ -50,6 +51,8 @@ f=$(grep -c '"action":"flow"' "$tmp/out.json")
 [ "$f" -eq 1 ] && echo "ok   one flow record" || { echo "FAIL: $f flow records"; fail=1; }
 grep -q '"count":20' "$tmp/out.json" && echo "ok   20 folded reads" || { echo "FAIL: folded reads"; fail=1; }
 grep -q "zonewatch statistics" "$tmp/err" && echo "ok   statistics on stderr" || { echo "FAIL: no statistics on stderr"; fail=1; }
+grep -q '"port": '"$port" "$tmp/inv.json" && [ ! -e "$tmp/inv.json.tmp" ] && echo "ok   inventory file" ||
+	{ echo "FAIL: --inventory-file"; cat "$tmp/inv.json"; fail=1; }
 [ $fail -eq 0 ] || { echo "--- output"; cat "$tmp/out.json"; echo "--- stderr"; cat "$tmp/err"; }
 
 # Policy reload on SIGHUP. Loopback is a zone at first (no alerts); the
@@ -57,7 +60,8 @@ grep -q "zonewatch statistics" "$tmp/err" && echo "ok   statistics on stderr" ||
 # address_in_no_zone and operation_not_allowed.
 pol="$tmp/policy.yaml"
 printf 'site: lo\nzones:\n  lo: { networks: [127.0.0.0/8] }\n' > "$pol"
-"$ZONEWATCH" live -i lo -f "tcp port $port" -p "$pol" --no-events --json "$tmp/hup.json" 2> "$tmp/hup.err" &
+"$ZONEWATCH" live -i lo -f "tcp port $port" -p "$pol" --no-events --json "$tmp/hup.json" \
+	--inventory-file "$tmp/hup-inv.json" --inventory-interval 1 2> "$tmp/hup.err" &
 zw=$!
 i=0
 while [ $i -lt 50 ] && ! grep -q "capturing on lo" "$tmp/hup.err"; do sleep 0.1; i=$((i + 1)); done
@@ -83,4 +87,8 @@ a2=$(grep -c '"ruleset":"lo2"' "$tmp/hup.json")
 w=$(grep '"ruleset":"lo2"' "$tmp/hup.json" | grep -c '"name":"operation_not_allowed"')
 [ "$a1" -eq 0 ] && [ "$a2" -ge 2 ] && [ "$w" -ge 1 ] && echo "ok   alerts only after the reload ($a2, $w writes)" ||
 	{ echo "FAIL: alerts before/after reload: $a1/$a2 ($w writes)"; fail=1; cat "$tmp/hup.json" "$tmp/hup.err"; }
+# the inventory follows the reloaded policy: 127.0.0.1 is in no zone now
+grep -q '"ip": "127.0.0.1"' "$tmp/hup-inv.json" && ! grep -q '"zone": "lo"' "$tmp/hup-inv.json" &&
+	echo "ok   inventory follows the reloaded policy" ||
+	{ echo "FAIL: inventory after reload"; cat "$tmp/hup-inv.json"; fail=1; }
 exit $fail
