@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "capture/cap.h"
+#include "dissectors/tftp.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -203,6 +204,11 @@ static void process_decoded(struct cap_engine *e, const struct dec_pkt *pp, enum
 				dis_flow_end(&e->dr, f, ts_us);
 		}
 	}
+
+	/* TFTP read/write requests (file names); UDP has no stream framework. */
+	if (r == DEC_UDP && dir == 0 && pp->payload_len && f->pkts[0] == 1 &&
+	    flow_port(f, 1) == TFTP_PORT)
+		dis_tftp_datagram(&e->dr, f, dir, frame + pp->payload_off, pp->payload_len, ts_us);
 
 	/* nDPI names what our own dissectors do not handle. While one of ours
 	 * holds the flow nDPI waits; once ours has confirmed it (a good PDU both

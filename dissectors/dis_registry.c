@@ -12,6 +12,7 @@
 #include "dissectors/mbtcp.h"
 #include "dissectors/opcua.h"
 #include "dissectors/sess.h"
+#include "dissectors/tftp.h"
 #include "dissectors/tpkt.h"
 
 const struct dis_proto *const dis_protos[] = {
@@ -28,6 +29,7 @@ const struct dis_proto *const dis_protos[] = {
 	&smtp_proto,
 	&ftp_proto,
 	&http_proto,
+	&tftp_proto, /* UDP requests only, through dis_tftp_datagram() */
 	NULL,
 };
 

@@ -12,4 +12,5 @@ libzonewatch_a_SOURCES += \
 	%reldir%/tpkt.c %reldir%/tpkt.h \
 	%reldir%/dis_text.h %reldir%/sess.h \
 	%reldir%/ssh.c %reldir%/rdp.c %reldir%/vnc.c %reldir%/telnet.c \
-	%reldir%/ftp.c %reldir%/http.c %reldir%/smtp.c
+	%reldir%/ftp.c %reldir%/http.c %reldir%/smtp.c \
+	%reldir%/tftp.c %reldir%/tftp.h

@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	%reldir%/plant \
 	%reldir%/scan \
 	%reldir%/tools/scan \
+	%reldir%/tools/tftp \
 	%reldir%/tools/plant \
 	%reldir%/tools/remote
 EXTRA_DIST += %reldir%/tools/libmodbus-loopback.c \

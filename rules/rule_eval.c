@@ -780,7 +780,8 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 			 const struct dis_event *ev, const char *proto, struct rule_verdict *out,
 			 unsigned *n, unsigned max)
 {
-	int ftp = strcmp(proto, "ftp") == 0, http = strcmp(proto, "http") == 0;
+	int tftp = strcmp(proto, "tftp") == 0;
+	int ftp = tftp || strcmp(proto, "ftp") == 0, http = strcmp(proto, "http") == 0;
 	int smtp = strcmp(proto, "smtp") == 0;
 	if (!ftp && !http && !smtp)
 		return 0;
@@ -824,7 +825,7 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 	/* HTTP downloads are everyday traffic: only design data counts */
 	if (http && !design)
 		return 1;
-	if (ftp && !design && !p->builtin && !name_in(&p->cleartext, "ftp"))
+	if (ftp && !design && !p->builtin && !name_in(&p->cleartext, tftp ? "tftp" : "ftp"))
 		return 1;
 	v = vnew(out, n, max, RULE_CLEARTEXT_FILE, design ? RULE_SEV_CRITICAL : RULE_SEV_HIGH);
 	if (!v)
@@ -835,9 +836,10 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 		    (int)(fnf->str_len > 40 ? 40 : fnf->str_len), fname);
 		v->key = v->keybuf;
 	}
-	const char *dirw = strstr(ev->action, "upload") ? "upload" :
+	const char *dirw = strstr(ev->action, "upload") || strstr(ev->action, "write") ? "upload" :
 			   strstr(ev->action, "delete") ? "delete" : "download";
-	put(v->seen, sizeof(v->seen), "%s %s of '%.*s' from %s to %s", http ? "HTTP" : "FTP", dirw,
+	put(v->seen, sizeof(v->seen), "%s %s of '%.*s' from %s to %s",
+	    http ? "HTTP" : tftp ? "TFTP" : "FTP", dirw,
 	    (int)(fnf->str_len > 96 ? 96 : fnf->str_len), fname, a, b);
 	if (design)
 		put(v->allowed, sizeof(v->allowed),

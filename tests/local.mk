@@ -30,7 +30,8 @@ check_PROGRAMS += \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run \
 	%reldir%/unit/check_syslog \
-	%reldir%/unit/check_sat
+	%reldir%/unit/check_sat \
+	%reldir%/unit/check_tftp
 TESTS += \
 	%reldir%/unit/check_cursor \
 	%reldir%/unit/check_decode \
@@ -44,7 +45,8 @@ TESTS += \
 	%reldir%/unit/check_rule \
 	%reldir%/unit/check_rule_run \
 	%reldir%/unit/check_syslog \
-	%reldir%/unit/check_sat
+	%reldir%/unit/check_sat \
+	%reldir%/unit/check_tftp
 
 %canon_reldir%_unit_check_cursor_SOURCES = %reldir%/unit/check_cursor.c
 %canon_reldir%_unit_check_cursor_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -93,6 +95,10 @@ TESTS += \
 %canon_reldir%_unit_check_syslog_SOURCES = %reldir%/unit/check_syslog.c
 %canon_reldir%_unit_check_syslog_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 %canon_reldir%_unit_check_syslog_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
+
+%canon_reldir%_unit_check_tftp_SOURCES = %reldir%/unit/check_tftp.c
+%canon_reldir%_unit_check_tftp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+%canon_reldir%_unit_check_tftp_LDADD = libzonewatch.a $(ZW_LIBS) $(CHECK_LIBS)
 
 %canon_reldir%_unit_check_sat_SOURCES = %reldir%/unit/check_sat.c
 %canon_reldir%_unit_check_sat_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
@@ -149,7 +155,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_opcua \
 	%reldir%/fuzz/replay_session \
 	%reldir%/fuzz/replay_decode \
-	%reldir%/fuzz/replay_policy
+	%reldir%/fuzz/replay_policy \
+	%reldir%/fuzz/replay_tftp
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -166,6 +173,8 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_replay_decode_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_policy_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_policy.c
 %canon_reldir%_fuzz_replay_policy_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_tftp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_tftp.c
+%canon_reldir%_fuzz_replay_tftp_LDADD = libzonewatch.a $(ZW_LIBS)
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
@@ -173,7 +182,8 @@ TESTS += \
 	%reldir%/fuzz/replay-tpkt.sh \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
-	%reldir%/fuzz/replay-policy.sh
+	%reldir%/fuzz/replay-policy.sh \
+	%reldir%/fuzz/replay-tftp.sh
 
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
@@ -183,6 +193,7 @@ EXTRA_DIST += \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
 	%reldir%/fuzz/replay-policy.sh \
+	%reldir%/fuzz/replay-tftp.sh \
 	%reldir%/fuzz/replay-corpus.sh \
 	%reldir%/fuzz/corpus
 
@@ -193,7 +204,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_opcua \
 	%reldir%/fuzz/fuzz_session \
 	%reldir%/fuzz/fuzz_decode \
-	%reldir%/fuzz/fuzz_policy
+	%reldir%/fuzz/fuzz_policy \
+	%reldir%/fuzz/fuzz_tftp
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -216,10 +228,13 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_fuzz_policy_SOURCES = %reldir%/fuzz/fuzz_policy.c
 %canon_reldir%_fuzz_fuzz_policy_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_tftp_SOURCES = %reldir%/fuzz/fuzz_tftp.c
+%canon_reldir%_fuzz_fuzz_tftp_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_tftp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
 	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT) \
 	%reldir%/fuzz/fuzz_session$(EXEEXT) \
-	%reldir%/fuzz/fuzz_policy$(EXEEXT)
+	%reldir%/fuzz/fuzz_policy$(EXEEXT) %reldir%/fuzz/fuzz_tftp$(EXEEXT)
 else
 fuzz-targets:
 	@echo "fuzz targets are not configured: CC=clang ./configure --enable-fuzz" >&2; exit 1
