@@ -79,6 +79,12 @@ struct scan_src {
 	uint32_t nports, nhosts, nunits, nfcs, nszl, attempts;
 };
 
+struct name_cache {
+	uint32_t key;             /* master << 16 | app */
+	uint8_t valid, has_master, has_app;
+	char master[48], app[48], label[64];
+};
+
 struct rule_run {
 	struct rule_policy *pol;
 	uint32_t gen;
@@ -100,6 +106,8 @@ struct rule_run {
 	uint32_t nsess;
 	/* scans */
 	struct scan_src *scan;
+	/* nDPI protocol names, direct-mapped by (master, app) */
+	struct name_cache names[256];
 	/* enrichment */
 	MMDB_s geo, asn;
 	int have_geo, have_asn;
@@ -252,7 +260,7 @@ static void geo_fill(struct rule_run *r, const uint8_t *addr, uint8_t ver, struc
 
 struct facts_buf {
 	struct rule_flow_facts ff;
-	char master[48], app[48], label[64], risks[160];
+	char risks[160];
 };
 
 static void lookup_zones(struct rule_run *r, struct flow *f)
@@ -291,15 +299,26 @@ static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struc
 	int payload = f->payload_bytes[0] || f->payload_bytes[1];
 	ff->empty = !payload;
 	if (r->nd && payload && (f->ndpi.master || f->ndpi.app)) {
-		dis_ndpi_names(r->nd, &f->ndpi, b->master, b->app, sizeof(b->master), &ff->names[1],
-			       &ff->names[2]);
-		if (!ff->label) {
-			dis_ndpi_proto_name(r->nd, &f->ndpi, b->label, sizeof(b->label));
-			ff->label = b->label;
+		/* nDPI's names of a (master, app) pair, lower-cased once and
+		 * kept: every event of every flow asks for them */
+		uint32_t key = (uint32_t)f->ndpi.master << 16 | f->ndpi.app;
+		struct name_cache *nc = &r->names[(key * 2654435761u) >> 24];
+		if (!nc->valid || nc->key != key) {
+			nc->valid = 1;
+			nc->key = key;
+			const char *m, *a;
+			dis_ndpi_names(r->nd, &f->ndpi, nc->master, nc->app, sizeof(nc->master), &m, &a);
+			nc->has_master = m != NULL;
+			nc->has_app = a != NULL;
+			dis_ndpi_proto_name(r->nd, &f->ndpi, nc->label, sizeof(nc->label));
 		}
+		ff->names[1] = nc->has_master ? nc->master : NULL;
+		ff->names[2] = nc->has_app ? nc->app : NULL;
+		if (!ff->label)
+			ff->label = nc->label;
 		ff->remote_category = (uint8_t)dis_ndpi_is_remote(&f->ndpi);
 		ff->cleartext = dis_ndpi_cleartext(&f->ndpi);
-		if (dis_ndpi_tls_risks(&f->ndpi, b->risks, sizeof(b->risks)))
+		if (f->ndpi.risk && dis_ndpi_tls_risks(&f->ndpi, b->risks, sizeof(b->risks)))
 			ff->tls_risks = b->risks;
 	}
 	ff->tls_version = f->ndpi.tls_version;
@@ -1002,6 +1021,32 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 	struct flow *f = (struct flow *)ev->flow;
 	if (!f)
 		return;
+	unsigned fc = ev->fclass;
+	int changes = !(ev->flags & (DIS_EV_ANOMALY | DIS_EV_RESPONSE)) &&
+		      (fc == DIS_FC_WRITE || fc == DIS_FC_PROGRAM || fc == DIS_FC_CONTROL);
+	/* The built-in default judges only program/control operations, OPC UA
+	 * writes and file transfers; every other event needs no facts at all,
+	 * only a look for enumeration (which needs no zones there). */
+	if (r->pol->builtin && !f->rule.remote && !changes && ev->proto &&
+	    !ev->proto->passive) {
+		struct rule_flow_facts lf;
+		memset(&lf, 0, sizeof(lf));
+		lf.ip_ver = f->key.ip_ver;
+		lf.l4 = f->key.l4_proto;
+		for (int d = 0; d < 2; d++) {
+			lf.addr[d] = flow_addr(f, d);
+			lf.port[d] = flow_port(f, d);
+			lf.zone[d] = lf.asset[d] = RULE_NONE; /* the default has no zones */
+		}
+		lf.ts_us = ev->ts_us;
+		lf.answered = f->pkts[1] > 0;
+		if (f->dis_proto) {
+			lf.names[0] = dis_protos[f->dis_proto - 1]->name;
+			lf.label = dis_protos[f->dis_proto - 1]->label;
+		}
+		scan_event(r, f, ev, &lf);
+		return;
+	}
 	struct facts_buf b;
 	make_facts(r, f, ev->ts_us, &b);
 	const char *proto = ev->proto ? ev->proto->name : facts_proto(&b.ff);
@@ -1010,9 +1055,7 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 		if (x)
 			sess_attribute(x, ev, proto);
 	}
-	if (!(ev->flags & (DIS_EV_ANOMALY | DIS_EV_RESPONSE)) &&
-	    (ev->fclass == DIS_FC_WRITE || ev->fclass == DIS_FC_PROGRAM ||
-	     ev->fclass == DIS_FC_CONTROL))
+	if (changes)
 		sess_activity(r, f, ev, &b.ff);
 	scan_event(r, f, ev, &b.ff);
 	struct rule_verdict v[RULE_MAX_VERDICTS];
