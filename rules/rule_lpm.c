@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <fnmatch.h>
+#include <strings.h>
 #include <string.h>
 
 #define LPM_NONE UINT32_MAX
@@ -200,11 +201,25 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 	for (const char *c = buf; *c; c++)
 		if (*c == '/' || *c == '\\')
 			base = c + 1;
-	for (uint32_t i = 0; i < p->design_patterns.n; i++)
-		if (fnmatch(p->design_patterns.s[i], base, FNM_CASEFOLD) == 0) {
+	size_t bl = strlen(base);
+	for (uint32_t i = 0; i < p->design_patterns.n; i++) {
+		const char *pat = p->design_patterns.s[i];
+		/* "*.ext": a suffix comparison, without fnmatch (every HTTP
+		 * request with a file name is checked) */
+		if (pat[0] == '*' && !strpbrk(pat + 1, "*?[\\")) {
+			size_t sl = strlen(pat + 1);
+			if (bl >= sl && strcasecmp(base + bl - sl, pat + 1) == 0) {
+				if (pattern)
+					*pattern = pat;
+				return 1;
+			}
+			continue;
+		}
+		if (fnmatch(pat, base, FNM_CASEFOLD) == 0) {
 			if (pattern)
-				*pattern = p->design_patterns.s[i];
+				*pattern = pat;
 			return 1;
 		}
+	}
 	return 0;
 }
