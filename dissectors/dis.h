@@ -53,6 +53,9 @@ struct dis_proto {
 	 * detached, and the flow's bytes are no longer reassembled. */
 	uint8_t passive;
 	size_t state_size;  /* per-flow state, zeroed before init */
+	size_t state_zero;  /* if not 0: only the first state_zero bytes are zeroed
+			     * (large buffers at the end that are read only below
+			     * their fill level need not be) */
 	size_t max_pdu;     /* largest PDU the leftover buffer must hold */
 	/* dir: 0 = bytes from the flow initiator. Must not keep buf. */
 	enum dis_probe_result (*probe)(const uint8_t *buf, size_t len, int dir);

@@ -127,7 +127,9 @@ static struct dis_flow *state_alloc(struct dis_runtime *rt, unsigned pidx)
 	void *o = pl->free_head;
 	memcpy(&pl->free_head, o, sizeof(void *));
 	pl->in_use++;
-	memset(o, 0, pl->obj_size);
+	const struct dis_proto *p = dis_protos[pidx];
+	size_t z = p->state_zero && p->state_zero < p->state_size ? p->state_zero : p->state_size;
+	memset(o, 0, sizeof(struct dis_flow) + z);
 	return o;
 }
 

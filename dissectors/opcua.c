@@ -44,6 +44,8 @@
 
 #include "dissectors/opcua.h"
 
+#include <stddef.h>
+
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
@@ -1595,7 +1597,7 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 	put_security(&ev, ch);
 	if (e && e->copy) {
 		const struct opcua_copy *c = &s->copy[e->copy - 1];
-		struct rd b = rd_init(c->b, c->kept);
+		struct rd b = rd_init(s->copy_b[e->copy - 1], c->kept);
 		struct sdec d = { .ev = &ev };
 		dec_request(&d, svc, &b, NULL);
 		if (d.cut) /* ran out of bytes: of our copy, or of the message */
@@ -1761,7 +1763,7 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 		c->in_use = 1;
 		c->kept = (uint16_t)(n < OPCUA_PEND_COPY_BYTES ? n : OPCUA_PEND_COPY_BYTES);
 		c->is_cut = (uint8_t)(body_cut || n > c->kept);
-		rd_copy(&body, c->b, c->kept);
+		rd_copy(&body, s->copy_b[copy - 1], c->kept);
 	}
 }
 
@@ -2085,7 +2087,7 @@ static void asm_reset(struct opcua_asm *a)
 	a->bytes = 0;
 }
 
-static void asm_append(struct opcua_asm *a, struct rd body)
+static void asm_append(struct opcua_asm *a, uint8_t *buf, struct rd body)
 {
 	size_t n = rd_left(&body);
 	size_t room = OPCUA_ASM_BYTES - a->len;
@@ -2093,7 +2095,7 @@ static void asm_append(struct opcua_asm *a, struct rd body)
 		n = room;
 		a->cut = 1;
 	}
-	rd_copy(&body, a->b + a->len, n);
+	rd_copy(&body, buf + a->len, n);
 	a->len = (uint16_t)(a->len + n);
 }
 
@@ -2185,10 +2187,10 @@ static enum dis_status parse_msg(struct opcua_state *s, int dir, const uint8_t *
 			a->active = 1;
 			a->request_id = reqid;
 			a->channel_id = chan_id;
-			asm_append(a, body); /* with its sequence header */
+			asm_append(a, s->as_b[dir], body); /* with its sequence header */
 		} else {
 			rd_skip(&body, OPCUA_SEQ_HDR);
-			asm_append(a, body);
+			asm_append(a, s->as_b[dir], body);
 		}
 		a->chunks++;
 		a->bytes += size;
@@ -2199,9 +2201,9 @@ static enum dis_status parse_msg(struct opcua_state *s, int dir, const uint8_t *
 	int rc;
 	if (a->active) {
 		rd_skip(&body, OPCUA_SEQ_HDR);
-		asm_append(a, body);
+		asm_append(a, s->as_b[dir], body);
 		dis_count(ctx, C_REASSEMBLED);
-		rc = on_message(s, ctx, dir, ch, rd_init(a->b, a->len), a->cut || size > want);
+		rc = on_message(s, ctx, dir, ch, rd_init(s->as_b[dir], a->len), a->cut || size > want);
 		asm_reset(a);
 	} else {
 		rc = on_message(s, ctx, dir, ch, body, size > want);
@@ -2327,6 +2329,7 @@ const struct dis_proto opcua_proto = {
 	.label = "OPC UA binary",
 	.tcp_port = 4840,
 	.state_size = sizeof(struct opcua_state),
+	.state_zero = offsetof(struct opcua_state, copy_b),
 	.max_pdu = OPCUA_PARSE_PREFIX,
 	.probe = opcua_probe,
 	.init = opcua_init,

@@ -48,8 +48,7 @@ struct opcua_pending {
 struct opcua_copy {
 	uint8_t in_use;
 	uint8_t is_cut;      /* the body went on past the copy */
-	uint16_t kept;
-	uint8_t b[OPCUA_PEND_COPY_BYTES];
+	uint16_t kept;        /* bytes of its buffer in opcua_state.copy_b */
 };
 
 /* Folded read-class services of one kind per flow. */
@@ -68,8 +67,7 @@ struct opcua_asm {
 	uint32_t chunks;
 	uint16_t len;        /* body bytes kept in b */
 	uint8_t active;
-	uint8_t cut;         /* more body than b holds */
-	uint8_t b[OPCUA_ASM_BYTES];
+	uint8_t cut;         /* more body than its buffer (opcua_state.as_b) holds */
 };
 
 struct opcua_state {
@@ -88,6 +86,10 @@ struct opcua_state {
 	uint32_t aborted_chunks;
 	uint32_t truncated_bodies;
 	struct opcua_asm as[2];
+	/* Buffers last: they are not zeroed when the state is attached
+	 * (dis_proto.state_zero), only ever read below their kept/len. */
+	uint8_t copy_b[OPCUA_PEND_COPIES][OPCUA_PEND_COPY_BYTES];
+	uint8_t as_b[2][OPCUA_ASM_BYTES];
 };
 
 enum dis_probe_result opcua_probe(const uint8_t *buf, size_t len, int dir);
