@@ -62,16 +62,6 @@ struct out_inv {
 	char *oui_names;
 };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 struct out_inv *out_inv_new(const struct rule_policy *pol, struct dis_ndpi *nd)
 {
 	struct out_inv *inv = calloc(1, sizeof(*inv));
@@ -211,7 +201,7 @@ const char *out_inv_vendor(const struct out_inv *inv, const uint8_t mac[6])
 
 static struct inv_host *host_get(struct out_inv *inv, const uint8_t *addr, uint8_t ver)
 {
-	uint32_t h = (uint32_t)fnv(0xcbf29ce484222325ull, addr, 16);
+	uint32_t h = (uint32_t)rule_hash(RULE_HASH_SEED, addr, 16);
 	uint32_t s = h & inv->mask;
 	for (;; s = (s + 1) & inv->mask) {
 		uint32_t v = inv->idx[s];
@@ -378,7 +368,7 @@ static void sort_hosts(struct out_inv *inv)
 	/* the index points at old positions: rebuild it */
 	memset(inv->idx, 0, ((size_t)inv->mask + 1) * sizeof(*inv->idx));
 	for (uint32_t i = 0; i < inv->nhosts; i++) {
-		uint32_t s = (uint32_t)fnv(0xcbf29ce484222325ull, inv->hosts[i].addr, 16) & inv->mask;
+		uint32_t s = (uint32_t)rule_hash(RULE_HASH_SEED, inv->hosts[i].addr, 16) & inv->mask;
 		while (inv->idx[s])
 			s = (s + 1) & inv->mask;
 		inv->idx[s] = i + 1;

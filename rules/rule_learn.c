@@ -38,16 +38,6 @@ struct rule_learn {
 	uint64_t full;
 };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 struct rule_learn *rule_learn_new(const struct rule_policy *zones, struct dis_ndpi *nd)
 {
 	struct rule_learn *l = calloc(1, sizeof(*l));
@@ -85,10 +75,10 @@ static struct learn_ent *ent_get(struct rule_learn *l, const struct flow *f,
 	memcpy(k.addr[1], ff->addr[1], 16);
 	k.port = ff->port[1];
 	snprintf(k.proto, sizeof(k.proto), "%s", rule_sat_proto(ff));
-	uint64_t h = fnv(0xcbf29ce484222325ull, k.addr, sizeof(k.addr));
-	h = fnv(h, &k.port, 2);
-	h = fnv(h, &k.l4, 1);
-	h = fnv(h, k.proto, strlen(k.proto));
+	uint64_t h = rule_hash(RULE_HASH_SEED, k.addr, sizeof(k.addr));
+	h = rule_hash(h, &k.port, 2);
+	h = rule_hash(h, &k.l4, 1);
+	h = rule_hash(h, k.proto, strlen(k.proto));
 	uint32_t s = (uint32_t)h & l->mask;
 	for (;; s = (s + 1) & l->mask) {
 		uint32_t v = l->idx[s];
@@ -222,7 +212,7 @@ static void tstr(uint64_t us, char *buf, size_t len)
 /* The host's index; with add, created if new. -1 if absent. */
 static int host_find(struct learn_out *o, const uint8_t *addr, uint8_t ver, int add)
 {
-	uint32_t s = (uint32_t)fnv(0xcbf29ce484222325ull, addr, 16) & o->hmask;
+	uint32_t s = (uint32_t)rule_hash(RULE_HASH_SEED, addr, 16) & o->hmask;
 	for (;; s = (s + 1) & o->hmask) {
 		uint32_t v = o->hidx[s];
 		if (!v)
@@ -460,11 +450,11 @@ int rule_learn_write(struct rule_learn *l, FILE *fp, const char *header, int app
 		int zc = o.ent_zone[0][i], zs = o.ent_zone[1][i];
 		if (x->remote || zc == zs || zc < 0 || zs < 0)
 			continue;
-		uint64_t h = fnv(0xcbf29ce484222325ull, &zc, sizeof(zc));
-		h = fnv(h, &zs, sizeof(zs));
-		h = fnv(h, &x->l4, 1);
-		h = fnv(h, &x->port, 2);
-		h = fnv(h, x->proto, strlen(x->proto));
+		uint64_t h = rule_hash(RULE_HASH_SEED, &zc, sizeof(zc));
+		h = rule_hash(h, &zs, sizeof(zs));
+		h = rule_hash(h, &x->l4, 1);
+		h = rule_hash(h, &x->port, 2);
+		h = rule_hash(h, x->proto, strlen(x->proto));
 		uint32_t sl = (uint32_t)h & gmask;
 		for (;; sl = (sl + 1) & gmask) {
 			uint32_t v = gidx[sl];

@@ -175,6 +175,20 @@ struct rule_policy {
 	struct rule_arena *arena;
 };
 
+/* FNV-1a over n bytes, continuing from h (start with RULE_HASH_SEED): the
+ * hash of the bounded tables of rules/ and output/ (deduplication, scans,
+ * new assets, SAT, learning, inventory). */
+#define RULE_HASH_SEED 0xcbf29ce484222325ull
+static inline uint64_t rule_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
 /* ---- loading (rule_load.c) ---- */
 
 /* Optional check of protocol names the loader does not know itself (nDPI

@@ -372,16 +372,6 @@ static void alert_from(struct rule_run *r, const struct rule_verdict *v,
 	put(a->message, sizeof(a->message), "%s", v->message);
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 static void keep_str(char *dst, size_t len, const char **ptr)
 {
 	if (!*ptr)
@@ -401,19 +391,19 @@ static void raise_alert(struct rule_run *r, struct rule_alert *a, const struct f
 	uint64_t fid = per_session && f ? f->id : 0;
 	char proto[32];
 	put(proto, sizeof(proto), "%s", key ? key : a->protocol ? a->protocol : "");
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = RULE_HASH_SEED;
 	uint8_t kind = (uint8_t)a->kind;
-	h = fnv(h, &kind, 1);
+	h = rule_hash(h, &kind, 1);
 	if (f) {
-		h = fnv(h, flow_addr(f, 0), 16);
-		h = fnv(h, flow_addr(f, 1), 16);
-		h = fnv(h, &f->key.l4_proto, 1);
+		h = rule_hash(h, flow_addr(f, 0), 16);
+		h = rule_hash(h, flow_addr(f, 1), 16);
+		h = rule_hash(h, &f->key.l4_proto, 1);
 	}
-	h = fnv(h, &port, 2);
-	h = fnv(h, &fid, 8);
-	h = fnv(h, proto, strlen(proto));
+	h = rule_hash(h, &port, 2);
+	h = rule_hash(h, &fid, 8);
+	h = rule_hash(h, proto, strlen(proto));
 	if (action)
-		h = fnv(h, action, strlen(action));
+		h = rule_hash(h, action, strlen(action));
 
 	uint32_t slot = (uint32_t)h & r->dd_mask;
 	for (;;) {
@@ -571,7 +561,7 @@ static void learn_asset(struct rule_run *r, struct flow *f, int d, const struct 
 {
 	const uint8_t *a = flow_addr(f, d);
 	uint8_t ver = f->key.ip_ver;
-	uint64_t h = fnv(0xcbf29ce484222325ull, a, 16);
+	uint64_t h = rule_hash(RULE_HASH_SEED, a, 16);
 	uint32_t mask = RULE_ASSET_ENTRIES - 1, slot = (uint32_t)h & mask;
 	for (uint32_t probes = 0; probes < RULE_ASSET_ENTRIES; probes++) {
 		struct asset_slot *s = &r->assets[slot];
@@ -828,7 +818,7 @@ static int bit_set(uint64_t *bm, unsigned nbits, uint64_t h)
 static struct scan_src *scan_get(struct rule_run *r, const uint8_t *addr, uint8_t ver,
 				 uint64_t ts)
 {
-	uint64_t h = fnv(0xcbf29ce484222325ull, addr, 16);
+	uint64_t h = rule_hash(RULE_HASH_SEED, addr, 16);
 	uint32_t mask = SCAN_SOURCES - 1, slot = (uint32_t)h & mask;
 	struct scan_src *oldest = NULL;
 	for (uint32_t i = 0; i < 8; i++) {
@@ -933,8 +923,8 @@ static void scan_flow(struct rule_run *r, const struct flow *f, const struct rul
 		return;
 	sc->attempts++;
 	uint16_t port = flow_port(f, 1);
-	uint64_t hp = fnv(0xcbf29ce484222325ull, &port, 2);
-	uint64_t hh = fnv(0xcbf29ce484222325ull, flow_addr(f, 1), 16);
+	uint64_t hp = rule_hash(RULE_HASH_SEED, &port, 2);
+	uint64_t hh = rule_hash(RULE_HASH_SEED, flow_addr(f, 1), 16);
 	sc->nports += (uint32_t)bit_set(sc->ports, SCAN_BITS, hp);
 	sc->nhosts += (uint32_t)bit_set(sc->hosts, SCAN_BITS, hh);
 	if (sc->nports >= cfg->ports)

@@ -95,16 +95,6 @@ struct rule_sat {
 
 /* ---- small helpers ---- */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 static void copy_str(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
@@ -394,14 +384,14 @@ static struct sat_obs *obs_get(struct rule_sat *s, const struct rule_flow_facts 
 	k.fclass = fclass;
 	copy_str(k.proto, sizeof(k.proto), proto);
 	/* unknown assets: one entry per address in no zone as well */
-	uint64_t h = fnv(0xcbf29ce484222325ull, k.zone, sizeof(k.zone));
-	h = fnv(h, &k.status, 1);
-	h = fnv(h, &k.conduit, sizeof(k.conduit));
-	h = fnv(h, &k.rule, sizeof(k.rule));
-	h = fnv(h, &k.l4, 1);
-	h = fnv(h, &k.port, 2);
-	h = fnv(h, &k.fclass, 1);
-	h = fnv(h, k.proto, strlen(k.proto));
+	uint64_t h = rule_hash(RULE_HASH_SEED, k.zone, sizeof(k.zone));
+	h = rule_hash(h, &k.status, 1);
+	h = rule_hash(h, &k.conduit, sizeof(k.conduit));
+	h = rule_hash(h, &k.rule, sizeof(k.rule));
+	h = rule_hash(h, &k.l4, 1);
+	h = rule_hash(h, &k.port, 2);
+	h = rule_hash(h, &k.fclass, 1);
+	h = rule_hash(h, k.proto, strlen(k.proto));
 	/* Linear search over the entries of this hash: the table is small
 	 * and a SAT is an offline run. */
 	for (uint32_t i = 0; i < s->nobs; i++) {
@@ -548,9 +538,9 @@ void rule_sat_alert(struct rule_sat *s, const struct rule_alert *a)
 		return;
 	/* A repeat record carries the first record's seen and allowed texts
 	 * (its message is prefixed "N more: "): they are the key. */
-	uint64_t h = fnv(0xcbf29ce484222325ull, &a->kind, sizeof(a->kind));
-	h = fnv(h, a->seen, strlen(a->seen));
-	h = fnv(h, a->allowed, strlen(a->allowed));
+	uint64_t h = rule_hash(RULE_HASH_SEED, &a->kind, sizeof(a->kind));
+	h = rule_hash(h, a->seen, strlen(a->seen));
+	h = rule_hash(h, a->allowed, strlen(a->allowed));
 	struct sat_alert *e = NULL;
 	for (uint32_t i = 0; i < s->nalerts; i++)
 		if (s->alerts[i].hash == h && s->alerts[i].kind == a->kind &&
