@@ -11,6 +11,7 @@
 #include "dissectors/dis.h"
 #include "rules/rule_eval.h"
 #include "rules/rule_model.h"
+#include "rules/rule_run.h"
 #include "rules/rule_sat.h"
 
 struct learn_ent {
@@ -104,8 +105,8 @@ static struct learn_ent *ent_get(struct rule_learn *l, const struct flow *f,
 
 void rule_learn_flow(struct rule_learn *l, const struct flow *f)
 {
-	struct rule_sat_facts b;
-	rule_sat_facts(l->zones, l->nd, f, f->first_us, &b);
+	struct rule_facts_buf b;
+	rule_flow_facts(l->zones, l->nd, f, NULL, NULL, f->first_us, &b);
 	struct learn_ent *x = ent_get(l, f, &b.ff);
 	if (!x)
 		return;
@@ -135,8 +136,8 @@ void rule_learn_event(struct rule_learn *l, const struct dis_event *ev)
 {
 	if (ev->flags & (DIS_EV_ANOMALY | DIS_EV_RESPONSE) || !ev->flow)
 		return;
-	struct rule_sat_facts b;
-	rule_sat_facts(l->zones, l->nd, ev->flow, ev->ts_us, &b);
+	struct rule_facts_buf b;
+	rule_flow_facts(l->zones, l->nd, ev->flow, NULL, NULL, ev->ts_us, &b);
 	struct learn_ent *x = ent_get(l, ev->flow, &b.ff);
 	if (!x)
 		return;

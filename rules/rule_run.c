@@ -258,11 +258,6 @@ static void geo_fill(struct rule_run *r, const uint8_t *addr, uint8_t ver, struc
 
 /* ---- facts ---- */
 
-struct facts_buf {
-	struct rule_flow_facts ff;
-	char risks[160];
-};
-
 static void lookup_zones(struct rule_run *r, struct flow *f)
 {
 	if (f->rule.gen == r->gen)
@@ -273,18 +268,26 @@ static void lookup_zones(struct rule_run *r, struct flow *f)
 	f->rule.gen = r->gen;
 }
 
-static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struct facts_buf *b)
+/* rule_flow_facts() with an optional cache of nDPI's names per (master,
+ * app) pair: the run-time glue asks for them on every event. */
+static void facts_fill(const struct rule_policy *p, struct dis_ndpi *nd, struct name_cache *cache,
+		       const struct flow *f, const uint16_t *zone, const uint16_t *asset,
+		       uint64_t ts_us, struct rule_facts_buf *b)
 {
 	struct rule_flow_facts *ff = &b->ff;
 	memset(ff, 0, sizeof(*ff));
-	lookup_zones(r, f);
 	ff->ip_ver = f->key.ip_ver;
 	ff->l4 = f->key.l4_proto;
 	for (int d = 0; d < 2; d++) {
 		ff->addr[d] = flow_addr(f, d);
 		ff->port[d] = flow_port(f, d);
-		ff->zone[d] = f->rule.zone[d];
-		ff->asset[d] = f->rule.asset[d];
+		if (zone) {
+			ff->zone[d] = zone[d];
+			ff->asset[d] = asset[d];
+		} else {
+			rule_lookup(p, ff->addr[d], ff->ip_ver, f->key.vlan_id, &ff->zone[d],
+				    &ff->asset[d]);
+		}
 	}
 	ff->vlan = f->key.vlan_id;
 	ff->ts_us = ts_us;
@@ -298,30 +301,58 @@ static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struc
 	 * guess, not evidence (port scans would read as telnet, SMTP, ...). */
 	int payload = f->payload_bytes[0] || f->payload_bytes[1];
 	ff->empty = !payload;
-	if (r->nd && payload && (f->ndpi.master || f->ndpi.app)) {
-		/* nDPI's names of a (master, app) pair, lower-cased once and
-		 * kept: every event of every flow asks for them */
+	if (nd && payload && (f->ndpi.master || f->ndpi.app)) {
+		const char *master = b->master, *app = b->app, *label = b->label;
+		int has_master, has_app;
 		uint32_t key = (uint32_t)f->ndpi.master << 16 | f->ndpi.app;
-		struct name_cache *nc = &r->names[(key * 2654435761u) >> 24];
-		if (!nc->valid || nc->key != key) {
-			nc->valid = 1;
-			nc->key = key;
+		struct name_cache *nc = cache ? &cache[(key * 2654435761u) >> 24] : NULL;
+		if (nc && nc->valid && nc->key == key) {
+			has_master = nc->has_master;
+			has_app = nc->has_app;
+		} else {
 			const char *m, *a;
-			dis_ndpi_names(r->nd, &f->ndpi, nc->master, nc->app, sizeof(nc->master), &m, &a);
-			nc->has_master = m != NULL;
-			nc->has_app = a != NULL;
-			dis_ndpi_proto_name(r->nd, &f->ndpi, nc->label, sizeof(nc->label));
+			dis_ndpi_names(nd, &f->ndpi, b->master, b->app, sizeof(b->master), &m, &a);
+			dis_ndpi_proto_name(nd, &f->ndpi, b->label, sizeof(b->label));
+			has_master = m != NULL;
+			has_app = a != NULL;
+			if (nc) {
+				nc->valid = 1;
+				nc->key = key;
+				nc->has_master = (uint8_t)has_master;
+				nc->has_app = (uint8_t)has_app;
+				memcpy(nc->master, b->master, sizeof(nc->master));
+				memcpy(nc->app, b->app, sizeof(nc->app));
+				memcpy(nc->label, b->label, sizeof(nc->label));
+			}
 		}
-		ff->names[1] = nc->has_master ? nc->master : NULL;
-		ff->names[2] = nc->has_app ? nc->app : NULL;
+		if (nc) {
+			master = nc->master;
+			app = nc->app;
+			label = nc->label;
+		}
+		ff->names[1] = has_master ? master : NULL;
+		ff->names[2] = has_app ? app : NULL;
 		if (!ff->label)
-			ff->label = nc->label;
+			ff->label = label;
 		ff->remote_category = (uint8_t)dis_ndpi_is_remote(&f->ndpi);
 		ff->cleartext = dis_ndpi_cleartext(&f->ndpi);
 		if (f->ndpi.risk && dis_ndpi_tls_risks(&f->ndpi, b->risks, sizeof(b->risks)))
 			ff->tls_risks = b->risks;
 	}
 	ff->tls_version = f->ndpi.tls_version;
+}
+
+void rule_flow_facts(const struct rule_policy *p, struct dis_ndpi *nd, const struct flow *f,
+		     const uint16_t *zone, const uint16_t *asset, uint64_t ts_us,
+		     struct rule_facts_buf *b)
+{
+	facts_fill(p, nd, NULL, f, zone, asset, ts_us, b);
+}
+
+static void make_facts(struct rule_run *r, struct flow *f, uint64_t ts_us, struct rule_facts_buf *b)
+{
+	lookup_zones(r, f);
+	facts_fill(r->pol, r->nd, r->names, f, f->rule.zone, f->rule.asset, ts_us, b);
 }
 
 static const char *facts_proto(const struct rule_flow_facts *ff)
@@ -745,7 +776,7 @@ static void sess_activity(struct rule_run *r, const struct flow *f, const struct
 }
 
 static void sess_close(struct rule_run *r, struct sess *x, const struct flow *f,
-		       const struct facts_buf *b)
+		       const struct rule_facts_buf *b)
 {
 	struct rule_session *ss = &x->s;
 	char target[80], client[80];
@@ -972,7 +1003,7 @@ static void scan_event(struct rule_run *r, const struct flow *f, const struct di
 
 void rule_run_flow(struct rule_run *r, struct flow *f)
 {
-	struct facts_buf b;
+	struct rule_facts_buf b;
 	make_facts(r, f, f->last_us, &b);
 	if (!r->first_us)
 		r->first_us = f->first_us;
@@ -1037,7 +1068,7 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 		scan_event(r, f, ev, &lf);
 		return;
 	}
-	struct facts_buf b;
+	struct rule_facts_buf b;
 	make_facts(r, f, ev->ts_us, &b);
 	const char *proto = ev->proto ? ev->proto->name : facts_proto(&b.ff);
 	if (f->rule.remote && ev->proto) {
@@ -1069,7 +1100,7 @@ void rule_run_flow_end(struct rule_run *r, const struct flow *cf)
 					  !f->payload_bytes[0]));
 	if (!cf->rule.remote && !failed)
 		return;
-	struct facts_buf b;
+	struct rule_facts_buf b;
 	make_facts(r, f, f->last_us, &b);
 	if (failed)
 		scan_flow(r, f, &b.ff);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "rules/rule.h"
+#include "rules/rule_eval.h"
 
 struct flow;
 struct dis_event;
@@ -39,6 +40,21 @@ struct rule_run_stats {
 	uint64_t scan_sources_full; /* sources not tracked for scans: table full */
 	uint64_t reloads, reload_errors;
 };
+
+/* The facts of flow f at time ts_us for the evaluator, with the buffers its
+ * names point into: addresses and ports, zones and assets (given, or looked
+ * up when zone is NULL), our dissector's and nDPI's protocol names (none for
+ * a flow that carried no payload: nDPI would only have guessed from the
+ * port), remote-access category, cleartext protocol, TLS version and
+ * weaknesses. nd may be NULL. The one builder behind the run-time glue, SAT
+ * and learning, so they judge a flow alike. */
+struct rule_facts_buf {
+	struct rule_flow_facts ff;
+	char master[48], app[48], label[64], risks[160];
+};
+void rule_flow_facts(const struct rule_policy *p, struct dis_ndpi *nd, const struct flow *f,
+		     const uint16_t *zone, const uint16_t *asset, uint64_t ts_us,
+		     struct rule_facts_buf *b);
 
 /* nd may be NULL (no nDPI names). Takes ownership of p. */
 struct rule_run *rule_run_new(struct rule_policy *p, struct dis_ndpi *nd, rule_alert_fn fn,

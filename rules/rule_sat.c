@@ -18,6 +18,7 @@
 #include "dissectors/dis.h"
 #include "dissectors/dis_ndpi.h"
 #include "rules/rule_model.h"
+#include "rules/rule_run.h"
 
 #define FC_FLOW 0xffu /* entry of a whole flow, not of an operation */
 
@@ -214,41 +215,6 @@ void rule_sat_net_str(const struct rule_net *n, char *buf, size_t len)
 
 /* ---- facts ---- */
 
-void rule_sat_facts(const struct rule_policy *p, struct dis_ndpi *nd, const struct flow *f,
-		    uint64_t ts_us, struct rule_sat_facts *b)
-{
-	struct rule_flow_facts *ff = &b->ff;
-	memset(ff, 0, sizeof(*ff));
-	ff->ip_ver = f->key.ip_ver;
-	ff->l4 = f->key.l4_proto;
-	for (int d = 0; d < 2; d++) {
-		ff->addr[d] = flow_addr(f, d);
-		ff->port[d] = flow_port(f, d);
-		rule_lookup(p, ff->addr[d], ff->ip_ver, f->key.vlan_id, &ff->zone[d], &ff->asset[d]);
-	}
-	ff->vlan = f->key.vlan_id;
-	ff->ts_us = ts_us;
-	ff->answered = f->pkts[1] > 0;
-	const struct dis_proto *dp = f->dis_proto ? dis_protos[f->dis_proto - 1] : NULL;
-	if (dp) {
-		ff->names[0] = dp->name;
-		ff->label = dp->label;
-	}
-	if (nd && (f->ndpi.master || f->ndpi.app)) {
-		dis_ndpi_names(nd, &f->ndpi, b->master, b->app, sizeof(b->master), &ff->names[1],
-			       &ff->names[2]);
-		if (!ff->label) {
-			dis_ndpi_proto_name(nd, &f->ndpi, b->label, sizeof(b->label));
-			ff->label = b->label;
-		}
-		ff->remote_category = (uint8_t)dis_ndpi_is_remote(&f->ndpi);
-		ff->cleartext = dis_ndpi_cleartext(&f->ndpi);
-		if (dis_ndpi_tls_risks(&f->ndpi, b->risks, sizeof(b->risks)))
-			ff->tls_risks = b->risks;
-	}
-	ff->tls_version = f->ndpi.tls_version;
-}
-
 const char *rule_sat_proto(const struct rule_flow_facts *ff)
 {
 	/* nDPI's application name is the most specific ("ftp_data" under
@@ -440,8 +406,8 @@ void rule_sat_flow(struct rule_sat *s, const struct flow *f)
 		return;
 	}
 	s->flows_in++;
-	struct rule_sat_facts b;
-	rule_sat_facts(s->pol, s->nd, f, f->first_us, &b);
+	struct rule_facts_buf b;
+	rule_flow_facts(s->pol, s->nd, f, NULL, NULL, f->first_us, &b);
 	const struct rule_flow_facts *ff = &b.ff;
 	uint16_t c;
 	uint32_t r;
@@ -502,8 +468,8 @@ void rule_sat_event(struct rule_sat *s, const struct dis_event *ev)
 	uint64_t n = ev->count ? ev->count : 1;
 	unsigned fc = ev->fclass < DIS_FC__COUNT ? ev->fclass : DIS_FC_OTHER;
 	s->ops_in += n;
-	struct rule_sat_facts b;
-	rule_sat_facts(s->pol, s->nd, f, ev->ts_us, &b);
+	struct rule_facts_buf b;
+	rule_flow_facts(s->pol, s->nd, f, NULL, NULL, ev->ts_us, &b);
 	uint16_t c;
 	uint32_t r;
 	int m = rule_match_op(s->pol, &b.ff, ev, &c, &r);

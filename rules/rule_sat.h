@@ -41,14 +41,6 @@ struct rule_sat_config {
 	uint8_t fail_severity;      /* enum rule_sev: alerts at or above fail the SAT */
 };
 
-/* Facts of a flow, built like rule_run.c does (zones looked up here, names
- * from our dissector and nDPI). nd may be NULL. */
-struct rule_sat_facts {
-	struct rule_flow_facts ff;
-	char master[48], app[48], label[64], risks[160];
-};
-void rule_sat_facts(const struct rule_policy *p, struct dis_ndpi *nd, const struct flow *f,
-		    uint64_t ts_us, struct rule_sat_facts *b);
 /* The flow's main protocol name ("modbus", "http", "unknown"). */
 const char *rule_sat_proto(const struct rule_flow_facts *ff);
 

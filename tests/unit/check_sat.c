@@ -18,6 +18,7 @@
 #include "output/out_report.h"
 #include "rules/rule_eval.h"
 #include "rules/rule_model.h"
+#include "rules/rule_run.h"
 #include "rules/rule_sat.h"
 
 static struct rule_errors err;
@@ -106,9 +107,9 @@ static void mkevent(struct dis_event *ev, const struct flow *f, const char *acti
 	dis_ev_uint(ev, "unit_id", 1);
 }
 
-static void facts_of(const struct flow *f, struct rule_sat_facts *b)
+static void facts_of(const struct flow *f, struct rule_facts_buf *b)
 {
-	rule_sat_facts(pol, NULL, f, f->first_us, b);
+	rule_flow_facts(pol, NULL, f, NULL, NULL, f->first_us, b);
 }
 
 /* ---- rule_match_flow / rule_match_op ---- */
@@ -133,7 +134,7 @@ START_TEST(test_match_flow)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct flow f;
-		struct rule_sat_facts b;
+		struct rule_facts_buf b;
 		mkflow(&f, 1, cases[i].cli, cases[i].srv, cases[i].port, cases[i].proto, 100);
 		facts_of(&f, &b);
 		uint16_t c;
@@ -145,7 +146,7 @@ START_TEST(test_match_flow)
 	}
 	/* remote access: approved by entry 0 when from outside to dmz */
 	struct flow f;
-	struct rule_sat_facts b;
+	struct rule_facts_buf b;
 	mkflow(&f, 1, "198.51.100.23", "10.10.4.5", 22, NULL, 100);
 	facts_of(&f, &b);
 	b.ff.names[1] = "ssh";
@@ -165,7 +166,7 @@ START_TEST(test_match_op)
 {
 	struct flow f;
 	struct dis_event ev;
-	struct rule_sat_facts b;
+	struct rule_facts_buf b;
 	uint16_t c;
 	uint32_t r;
 	mkflow(&f, 1, "10.10.2.10", "10.10.1.5", 502, "modbus", 100);
