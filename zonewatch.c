@@ -204,25 +204,6 @@ static void sink_alert(void *user, const struct rule_alert *a)
 	out_sinks_alert(s->sinks, a);
 }
 
-/* Policy protocol names beyond our dissectors' are nDPI's. */
-static int proto_known(void *user, const char *name)
-{
-	char buf[96];
-	if (dis_ndpi_proto_known(user, name))
-		return 1;
-	/* "ftp" names nDPI's ftp_control and ftp_data (rule_eval.c) */
-	snprintf(buf, sizeof(buf), "%s_control", name);
-	return dis_ndpi_proto_known(user, buf);
-}
-
-static void print_policy_errors(const struct rule_errors *err)
-{
-	for (unsigned i = 0; i < err->n; i++)
-		fprintf(stderr, "%s\n", err->msg[i]);
-	if (err->dropped)
-		fprintf(stderr, "... and %u more errors\n", err->dropped);
-}
-
 /* Loads the policy file (NULL: the built-in default). */
 static struct rule_policy *load_policy(const char *path, struct dis_ndpi *nd)
 {
@@ -233,9 +214,9 @@ static struct rule_policy *load_policy(const char *path, struct dis_ndpi *nd)
 		return p;
 	}
 	static struct rule_errors err;
-	struct rule_policy *p = rule_policy_load(path, proto_known, nd, &err);
+	struct rule_policy *p = rule_policy_load(path, zw_proto_known, nd, &err);
 	if (!p)
-		print_policy_errors(&err);
+		zw_print_policy_errors(&err);
 	return p;
 }
 
@@ -644,10 +625,10 @@ static int cmd_policy(int argc, char **argv)
 	if (!nd)
 		log_msg(LOG_WARNING, "%s: nDPI protocol names not checked", errbuf);
 	static struct rule_errors err;
-	struct rule_policy *p = rule_policy_load(argv[2], nd ? proto_known : NULL, nd, &err);
+	struct rule_policy *p = rule_policy_load(argv[2], nd ? zw_proto_known : NULL, nd, &err);
 	dis_ndpi_free(nd);
 	if (!p) {
-		print_policy_errors(&err);
+		zw_print_policy_errors(&err);
 		fprintf(stderr, "%s: %u error%s\n", argv[2], err.n + err.dropped,
 			err.n + err.dropped == 1 ? "" : "s");
 		return EXIT_FAILURE;

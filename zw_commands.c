@@ -101,7 +101,7 @@ static void rp_alert(void *user, const struct rule_alert *a)
 		rule_sat_alert(r->sat, a);
 }
 
-static int proto_known(void *user, const char *name)
+int zw_proto_known(void *user, const char *name)
 {
 	char buf[96];
 	if (dis_ndpi_proto_known(user, name))
@@ -110,16 +110,21 @@ static int proto_known(void *user, const char *name)
 	return dis_ndpi_proto_known(user, buf);
 }
 
+void zw_print_policy_errors(const struct rule_errors *err)
+{
+	for (unsigned i = 0; i < err->n; i++)
+		fprintf(stderr, "%s\n", err->msg[i]);
+	if (err->dropped)
+		fprintf(stderr, "... and %u more errors\n", err->dropped);
+}
+
 /* Loads a policy file, printing every error. NULL on failure. */
 static struct rule_policy *load(const char *path, struct dis_ndpi *nd)
 {
 	static struct rule_errors err;
-	struct rule_policy *p = rule_policy_load(path, nd ? proto_known : NULL, nd, &err);
+	struct rule_policy *p = rule_policy_load(path, nd ? zw_proto_known : NULL, nd, &err);
 	if (!p) {
-		for (unsigned i = 0; i < err.n; i++)
-			fprintf(stderr, "%s\n", err.msg[i]);
-		if (err.dropped)
-			fprintf(stderr, "... and %u more errors\n", err.dropped);
+		zw_print_policy_errors(&err);
 		log_msg(LOG_ERR, "policy %s not loaded (errors above)", path);
 	}
 	return p;
