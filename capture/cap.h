@@ -54,6 +54,7 @@ struct cap_stats {
 	uint64_t packets, bytes;
 	uint64_t files, files_failed;
 	uint64_t read_errors;     /* a file could not be read to its end */
+	uint64_t files_mapped;    /* files walked in place (cap.c), not copied through libpcap */
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* live only */
 	uint64_t time_backwards;  /* packets older than the newest seen */
 	uint64_t first_us, last_us;
@@ -68,7 +69,8 @@ struct cap_batch_pkt {
 	struct flow_key key;
 	int src_is_lo;
 	uint64_t ts_us;
-	uint32_t off, caplen, wirelen;
+	const uint8_t *frame; /* in the arena, or in place in a mapped file */
+	uint32_t caplen, wirelen;
 	uint32_t hash;
 	enum dec_result r;
 };
