@@ -115,22 +115,36 @@ static void count_ethertype(struct dec_stats *st, uint16_t type)
 	st->ethertype_other++;
 }
 
+/* Big-endian loads from a header whose length was checked as a whole: one
+ * bounds check per header instead of one per field. */
+static inline uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t be32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return __builtin_bswap32(v);
+}
+
 static enum dec_result dec_l4(struct rd *r, struct dec_pkt *p, struct dec_stats *st,
 			      uint32_t l4_wire_len)
 {
 	size_t l4_start = r->off;
+	const uint8_t *h = rd_ptr(r);
 
 	if (p->l4_proto == IPPROTO_TCP) {
 		if (rd_left(r) < TCP_MIN_HDR)
 			return fail(st, DEC_ERR_TCP_TRUNC);
-		p->sport = rd_be16(r);
-		p->dport = rd_be16(r);
-		p->seq = rd_be32(r);
-		p->ack = rd_be32(r);
-		uint8_t off_byte = rd_u8(r);
-		p->tcp_flags = rd_u8(r);
-		p->tcp_win = rd_be16(r);
-		size_t hlen = (size_t)(off_byte >> 4) * 4;
+		p->sport = be16(h);
+		p->dport = be16(h + 2);
+		p->seq = be32(h + 4);
+		p->ack = be32(h + 8);
+		p->tcp_flags = h[13];
+		p->tcp_win = be16(h + 14);
+		size_t hlen = (size_t)(h[12] >> 4) * 4;
 		if (hlen < TCP_MIN_HDR || hlen > l4_wire_len)
 			return fail(st, DEC_ERR_TCP_HDR);
 		if (hlen > r->len - l4_start)
@@ -144,10 +158,9 @@ static enum dec_result dec_l4(struct rd *r, struct dec_pkt *p, struct dec_stats 
 	/* UDP */
 	if (rd_left(r) < UDP_HDR_LEN)
 		return fail(st, DEC_ERR_UDP_TRUNC);
-	p->sport = rd_be16(r);
-	p->dport = rd_be16(r);
-	uint16_t ulen = rd_be16(r);
-	rd_skip(r, 2); /* checksum */
+	p->sport = be16(h);
+	p->dport = be16(h + 2);
+	uint16_t ulen = be16(h + 4); /* then the checksum */
 	if (ulen < UDP_HDR_LEN || ulen > l4_wire_len)
 		return fail(st, DEC_ERR_UDP_LEN);
 	size_t avail = r->len - l4_start;
@@ -163,19 +176,17 @@ static enum dec_result dec_ip4(struct rd *r, struct dec_pkt *p, struct dec_stats
 	size_t start = r->off;
 	if (rd_left(r) < IP4_MIN_HDR)
 		return fail(st, DEC_ERR_IP4_TRUNC);
-	uint8_t vihl = rd_u8(r);
-	rd_skip(r, 1); /* DSCP/ECN */
-	uint16_t total = rd_be16(r);
-	rd_skip(r, 2); /* identification */
-	uint16_t frag = rd_be16(r);
-	rd_skip(r, 1); /* TTL */
-	p->l4_proto = rd_u8(r);
-	rd_skip(r, 2); /* header checksum */
+	const uint8_t *h = rd_ptr(r);
+	uint8_t vihl = h[0];          /* then DSCP/ECN */
+	uint16_t total = be16(h + 2); /* then the identification */
+	uint16_t frag = be16(h + 6);  /* then the TTL */
+	p->l4_proto = h[9];           /* then the header checksum */
 	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	memcpy(p->saddr, v4mapped, 12);
 	memcpy(p->daddr, v4mapped, 12);
-	rd_copy(r, p->saddr + 12, 4);
-	rd_copy(r, p->daddr + 12, 4);
+	memcpy(p->saddr + 12, h + 12, 4);
+	memcpy(p->daddr + 12, h + 16, 4);
+	r->off += IP4_MIN_HDR;
 	p->ip_ver = 4;
 	if ((vihl >> 4) != 4)
 		return fail(st, DEC_ERR_IP4_HDR);

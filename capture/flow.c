@@ -228,19 +228,22 @@ static uint8_t lru_class(const struct flow *f)
 	return FLOW_LRU_TCP_EST;
 }
 
-/* Builds the symmetric key; returns 1 when the sender is endpoint 0. */
+/* Builds the symmetric key; returns 1 when the sender is endpoint 0. The
+ * addresses compare as memcmp() would (big-endian halves), without a call. */
 static int make_key(const struct dec_pkt *p, struct flow_key *k)
 {
 	uint64_t sa[2], da[2];
 	memcpy(sa, p->saddr, 16);
 	memcpy(da, p->daddr, 16);
 	int src_is_lo;
-	if (sa[0] != da[0] || sa[1] != da[1])
-		src_is_lo = memcmp(p->saddr, p->daddr, 16) < 0;
+	if (sa[0] != da[0])
+		src_is_lo = __builtin_bswap64(sa[0]) < __builtin_bswap64(da[0]);
+	else if (sa[1] != da[1])
+		src_is_lo = __builtin_bswap64(sa[1]) < __builtin_bswap64(da[1]);
 	else
 		src_is_lo = p->sport <= p->dport;
-	memcpy(k->addr[0], src_is_lo ? p->saddr : p->daddr, 16);
-	memcpy(k->addr[1], src_is_lo ? p->daddr : p->saddr, 16);
+	memcpy(k->addr[0], src_is_lo ? sa : da, 16);
+	memcpy(k->addr[1], src_is_lo ? da : sa, 16);
 	k->port[0] = src_is_lo ? p->sport : p->dport;
 	k->port[1] = src_is_lo ? p->dport : p->sport;
 	k->vlan_id = p->vlan_id;
