@@ -790,8 +790,6 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 		return 1;
 	struct rule_verdict *v;
 	char a[128], b[128];
-	endpoint_text(p, ff, 0, a, sizeof(a));
-	endpoint_text(p, ff, 1, b, sizeof(b));
 	if (smtp) {
 		const struct dis_field *st = rule_ev_field(ev, "starttls");
 		if (!st || st->type != DIS_F_BOOL || st->v.u)
@@ -804,6 +802,8 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 		v->key = "smtp";
 		const struct dis_field *at = rule_ev_field(ev, "attachments");
 		const char *pat = NULL;
+		endpoint_text(p, ff, 0, a, sizeof(a));
+		endpoint_text(p, ff, 1, b, sizeof(b));
 		if (at && at->type == DIS_F_STR &&
 		    rule_design_data(p, ev->str + at->str_off, at->str_len, &pat))
 			v->sev = RULE_SEV_CRITICAL;
@@ -836,6 +836,9 @@ static int eval_transfer(const struct rule_policy *p, const struct rule_flow_fac
 		    (int)(fnf->str_len > 40 ? 40 : fnf->str_len), fname);
 		v->key = v->keybuf;
 	}
+	/* the texts only now: most transfers raise nothing */
+	endpoint_text(p, ff, 0, a, sizeof(a));
+	endpoint_text(p, ff, 1, b, sizeof(b));
 	const char *dirw = strstr(ev->action, "upload") || strstr(ev->action, "write") ? "upload" :
 			   strstr(ev->action, "delete") ? "delete" : "download";
 	put(v->seen, sizeof(v->seen), "%s %s of '%.*s' from %s to %s",
