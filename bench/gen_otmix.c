@@ -25,8 +25,8 @@
 #define PROG "gen_otmix"
 
 #define DEF_OUT      "otmix.pcap"
-#define DEF_PACKETS  6000000ULL
-#define DEF_FLOWS    300000ULL
+#define DEF_PACKETS  11000000ULL
+#define DEF_FLOWS    290000ULL
 #define DEF_CONC     8000ULL
 #define DEF_SEED     1ULL
 #define MAX_PACKETS  4000000000ULL

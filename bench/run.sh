@@ -3,7 +3,7 @@
 #
 # Usage: bench/run.sh ZONEWATCH_BIN PCAP_COUNT_BIN GEN_BIN [OUTDIR]
 #
-# Generates OUTDIR/otmix.pcap with GEN_BIN (defaults: 6M packets, 300k flows)
+# Generates OUTDIR/otmix.pcap with GEN_BIN (defaults: 11 M packets, about 290 k flows: the mix of the project brief)
 # unless it exists and is newer than GEN_BIN, then compares the bare libpcap
 # loop (PCAP_COUNT_BIN, best of 3 after one warm-up run) with
 # `ZONEWATCH_BIN read --flows --json /dev/null OUTDIR/otmix.pcap` (best of 3

@@ -407,7 +407,7 @@ static int set_filter(pcap_t *p, const char *filter, bpf_u_int32 netmask, char *
  * such a record the walk stops and libpcap goes on reading from its offset,
  * so a damaged file ends with libpcap's own diagnosis, exactly as before. */
 
-#define CAP_MAP_WINDOW (32u << 20) /* bytes of the file mapped at a time */
+#define CAP_MAP_WINDOW (16u << 20) /* bytes of the file mapped (and resident) at a time */
 #define CAP_MAP_MAX_CAPLEN 262144u /* libpcap's largest snapshot length */
 
 struct cap_map {
