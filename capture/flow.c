@@ -15,6 +15,10 @@
 #endif
 
 _Static_assert(sizeof(struct flow_key) == 40, "flow_key must have no padding");
+/* The fields every packet touches lie within the four lines that
+ * flow_prefetch_entry() fetches (an entry may start mid-line). */
+_Static_assert(offsetof(struct flow, rule) + sizeof(struct flow_rule) <= 192 + 32,
+	       "hot flow fields beyond the prefetched lines");
 
 static const char *const end_names[] = {
 	[FLOW_END_IDLE] = "idle_timeout", [FLOW_END_CLOSED] = "tcp_closed",
@@ -269,6 +273,7 @@ void flow_prefetch_entry(struct flow_table *t, uint32_t h)
 		__builtin_prefetch(e);
 		__builtin_prefetch(e + 64);
 		__builtin_prefetch(e + 128);
+		__builtin_prefetch(e + 192);
 	}
 }
 

@@ -85,7 +85,9 @@ struct flow_rule {
 struct dis_flow; /* dissectors/dis.h */
 
 /* Field order follows use: the first cache line holds what every lookup
- * reads, the second what every packet updates. */
+ * reads, the next ones what every packet updates, the cold fields come
+ * last. (A per-packet counter that sat among the cold fields cost one
+ * cache miss per packet: keep the hot part within the prefetched bytes.) */
 struct flow {
 	/* line 0: lookup and list links */
 	struct flow_key key;
@@ -110,18 +112,19 @@ struct flow {
 	uint64_t lru_us;         /* capture time the flow was last placed at its list head */
 	uint64_t pkts[2];
 	uint64_t bytes[2];       /* IP bytes on the wire per direction */
+	uint64_t payload_bytes[2];
 	struct dis_flow *dis;    /* attached dissector, NULL if none */
 	struct flow_ndpi ndpi;
 	struct reasm_dir rs[2];
-	/* cold */
+	struct flow_rule rule;   /* rule.classified is read for every packet */
+	/* cold: what every packet touches ends above (flow_prefetch_entry()
+	 * fetches the first 256 bytes) */
 	uint8_t *probe_buf[2];   /* first bytes kept while probes want more (dissectors/) */
 	uint8_t *ndpi_defer;     /* handshake packets held back from nDPI (dis_ndpi.c) */
 	uint16_t ndpi_defer_len;
 	uint16_t probe_len[2];
 	uint64_t id;             /* 1, 2, ... in creation order */
 	uint64_t first_us;
-	uint64_t payload_bytes[2];
-	struct flow_rule rule;
 	uint8_t mac[2][6];       /* Ethernet source of the first frame per direction
 				  * (inventory), valid per bit of mac_seen */
 };
