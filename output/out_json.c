@@ -207,11 +207,19 @@ static void finish_record(struct out_json *o)
 		o->write_errors++;
 		return;
 	}
-	if (fwrite(w->buf, 1, w->len, o->fp) != w->len || fputc('\n', o->fp) == EOF)
+	/* The newline goes into the buffer so that a record is one fwrite()
+	 * (each stdio call takes the stream lock). */
+	size_t n = w->len;
+	if (!jw_room(w, 1)) {
+		o->write_errors++;
+		return;
+	}
+	w->buf[n] = '\n';
+	if (fwrite(w->buf, 1, n + 1, o->fp) != n + 1)
 		o->write_errors++;
 	else
 		o->records++;
-	account(o, w->len);
+	account(o, n);
 }
 
 static void begin_record(struct jw *w, const char *observer, uint64_t ts_us)
