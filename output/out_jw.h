@@ -71,8 +71,8 @@ static inline void jw_put(struct jw *w, const char *s, size_t n)
 /* "00" "01" ... "99": two digits per step when formatting numbers. */
 extern const char jw_digit_pairs[200];
 
-/* Number of decimal digits of v (1..20). */
-static inline unsigned jw_ndigits(uint64_t v)
+/* Number of decimal digits of v (1..10). */
+static inline unsigned jw_ndigits32(uint32_t v)
 {
 	unsigned n = 1;
 	for (;;) {
@@ -89,12 +89,13 @@ static inline unsigned jw_ndigits(uint64_t v)
 	}
 }
 
-/* Writes the decimal digits of v at o (room for 20 bytes); returns the end. */
-static inline char *jw_utoa(char *o, uint64_t v)
+/* Writes the decimal digits of v at o; returns the end. 32-bit arithmetic:
+ * a 64-bit division costs several times more. */
+static inline char *jw_utoa32(char *o, uint32_t v)
 {
-	char *end = o + jw_ndigits(v), *p = end;
+	char *end = o + jw_ndigits32(v), *p = end;
 	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
+		unsigned r = v % 100;
 		v /= 100;
 		p -= 2;
 		memcpy(p, jw_digit_pairs + 2 * r, 2);
@@ -106,6 +107,33 @@ static inline char *jw_utoa(char *o, uint64_t v)
 		*--p = (char)('0' + v);
 	}
 	return end;
+}
+
+/* Exactly 8 digits of v (< 10^8), with leading zeros. */
+static inline char *jw_utoa8(char *o, uint32_t v)
+{
+	for (int i = 6; i >= 0; i -= 2) {
+		memcpy(o + i, jw_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	return o + 8;
+}
+
+/* Writes the decimal digits of v at o (room for 20 bytes); returns the end.
+ * Larger values (microsecond times) go in 8-digit pieces. */
+static inline char *jw_utoa(char *o, uint64_t v)
+{
+	if (v <= UINT32_MAX)
+		return jw_utoa32(o, (uint32_t)v);
+	uint32_t lo = (uint32_t)(v % 100000000u);
+	uint64_t hi = v / 100000000u;
+	if (hi <= UINT32_MAX) {
+		o = jw_utoa32(o, (uint32_t)hi);
+	} else {
+		o = jw_utoa32(o, (uint32_t)(hi / 100000000u));
+		o = jw_utoa8(o, (uint32_t)(hi % 100000000u));
+	}
+	return jw_utoa8(o, lo);
 }
 
 /* Copies n bytes to o and returns the end: for text built by hand after
