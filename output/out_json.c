@@ -359,13 +359,6 @@ static void add_vlan(struct jw *w, const struct flow *f)
 	jw_obj_close(w);
 }
 
-/* Length of the dotted prefix of key ("device.vendor" -> 6), 0 if none. */
-static size_t prefix_len(const char *key)
-{
-	const char *dot = strrchr(key, '.');
-	return dot ? (size_t)(dot - key) : 0;
-}
-
 /* Number of whole dotted segments a and b (prefixes of la and lb bytes)
  * share: ("items.0", "items.1") -> 1. */
 static int common_segments(const char *a, size_t la, const char *b, size_t lb)
@@ -395,12 +388,15 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 	const char *open_path = "";
 	size_t open_len = 0;
 	int open_depth = 0;
-	char seg[64];
 
 	for (unsigned i = 0; i < ev->nfields; i++) {
 		const struct dis_field *fl = &ev->f[i];
-		size_t pl = prefix_len(fl->key);
-		if (pl != open_len || (pl && strncmp(fl->key, open_path, pl) != 0)) {
+		/* One strlen and one memrchr per key: the prefix, the leaf and
+		 * both lengths follow, and prefixes compare with memcmp. */
+		size_t kl = strlen(fl->key);
+		const char *dot = memrchr(fl->key, '.', kl);
+		size_t pl = dot ? (size_t)(dot - fl->key) : 0;
+		if (pl != open_len || (pl && memcmp(fl->key, open_path, pl) != 0)) {
 			int keep = open_len && pl ? common_segments(open_path, open_len, fl->key, pl) : 0;
 			while (open_depth > keep) {
 				jw_obj_close(w);
@@ -409,31 +405,43 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 			const char *p = fl->key;
 			const char *end = fl->key + pl;
 			for (int k = 0; k < keep && p < end; k++) {
-				const char *dot = memchr(p, '.', (size_t)(end - p));
-				p = dot ? dot + 1 : end;
+				const char *d = memchr(p, '.', (size_t)(end - p));
+				p = d ? d + 1 : end;
 			}
 			while (p < end) {
-				const char *dot = memchr(p, '.', (size_t)(end - p));
-				if (!dot)
-					dot = end;
-				size_t n = (size_t)(dot - p);
-				if (n >= sizeof(seg))
-					n = sizeof(seg) - 1;
-				memcpy(seg, p, n);
-				seg[n] = '\0';
-				jw_obj_open(w, seg);
+				const char *d = memchr(p, '.', (size_t)(end - p));
+				if (!d)
+					d = end;
+				size_t n = (size_t)(d - p);
+				if (n > 63)
+					n = 63; /* the longest segment name ever written */
+				jw_open_n(w, p, n, '{');
 				open_depth++;
-				p = dot < end ? dot + 1 : end;
+				p = d < end ? d + 1 : end;
 			}
 			open_path = fl->key;
 			open_len = pl;
 		}
-		const char *leaf = pl ? fl->key + pl + 1 : fl->key;
+		const char *leaf = dot ? dot + 1 : fl->key;
+		size_t ll = (size_t)(fl->key + kl - leaf);
+		jw_member_n(w, leaf, ll);
 		switch (fl->type) {
-		case DIS_F_UINT: jw_u64(w, leaf, fl->v.u); break;
-		case DIS_F_INT: jw_i64(w, leaf, fl->v.i); break;
-		case DIS_F_BOOL: jw_bool(w, leaf, fl->v.u != 0); break;
-		default: jw_str_wire(w, leaf, ev->str + fl->str_off, fl->str_len); break;
+		case DIS_F_UINT: jw_digits(w, fl->v.u); break;
+		case DIS_F_INT:
+			if (fl->v.i < 0) {
+				jw_put(w, "-", 1);
+				jw_digits(w, (uint64_t)0 - (uint64_t)fl->v.i);
+			} else {
+				jw_digits(w, (uint64_t)fl->v.i);
+			}
+			break;
+		case DIS_F_BOOL:
+			if (fl->v.u)
+				jw_put(w, "true", 4);
+			else
+				jw_put(w, "false", 5);
+			break;
+		default: jw_quoted(w, ev->str + fl->str_off, fl->str_len, 1); break;
 		}
 	}
 	while (open_depth-- > 0)
