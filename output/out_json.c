@@ -422,27 +422,40 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 			open_path = fl->key;
 			open_len = pl;
 		}
+		/* The member by hand: one room check for key and value. */
 		const char *leaf = dot ? dot + 1 : fl->key;
 		size_t ll = (size_t)(fl->key + kl - leaf);
-		jw_member_n(w, leaf, ll);
+		char *p = jw_raw_begin(w, ll + 32);
+		if (!p)
+			break;
+		if (!w->first[w->depth])
+			*p++ = ',';
+		*p++ = '"';
+		p = jw_cpy(p, leaf, ll);
+		*p++ = '"';
+		*p++ = ':';
 		switch (fl->type) {
-		case DIS_F_UINT: jw_digits(w, fl->v.u); break;
+		case DIS_F_UINT: p = jw_utoa(p, fl->v.u); break;
 		case DIS_F_INT:
 			if (fl->v.i < 0) {
-				jw_put(w, "-", 1);
-				jw_digits(w, (uint64_t)0 - (uint64_t)fl->v.i);
+				*p++ = '-';
+				p = jw_utoa(p, (uint64_t)0 - (uint64_t)fl->v.i);
 			} else {
-				jw_digits(w, (uint64_t)fl->v.i);
+				p = jw_utoa(p, (uint64_t)fl->v.i);
 			}
 			break;
 		case DIS_F_BOOL:
 			if (fl->v.u)
-				jw_put(w, "true", 4);
+				p = jw_cpy(p, JW_LIT("true"));
 			else
-				jw_put(w, "false", 5);
+				p = jw_cpy(p, JW_LIT("false"));
 			break;
-		default: jw_quoted(w, ev->str + fl->str_off, fl->str_len, 1); break;
+		default:
+			jw_raw_end(w, p);
+			jw_quoted(w, ev->str + fl->str_off, fl->str_len, 1);
+			continue;
 		}
+		jw_raw_end(w, p);
 	}
 	while (open_depth-- > 0)
 		jw_obj_close(w);
