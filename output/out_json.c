@@ -705,15 +705,32 @@ void out_json_alert(struct out_json *o, const struct rule_alert *a)
 	finish_record(o);
 }
 
-static void flags_str(uint8_t fl, char *buf)
+/* The TCP flags seen, as letters ("SAF"), at p. */
+static char *put_flags(char *p, uint8_t fl)
 {
 	static const char letters[] = "FSRPAUEC";
-	int n = 0;
 	for (int i = 0; i < 8; i++)
 		if (fl & (1u << i))
-			buf[n++] = letters[i];
-	buf[n] = '\0';
+			*p++ = letters[i];
+	return p;
 }
+
+/* "s", escaped, after the hand-built text ending at p (room for one more
+ * byte); returns where to go on, with room for n more bytes, or NULL if
+ * out of memory. */
+static char *put_str(struct jw *w, char *p, const char *s, size_t n)
+{
+	*p++ = '"';
+	jw_raw_end(w, p);
+	jw_escape(w, s, strlen(s), 0);
+	p = jw_raw_begin(w, n + 1);
+	if (p)
+		*p++ = '"';
+	return p;
+}
+
+/* Room for the hand-built parts of a flow record between strings. */
+#define FLOW_ROOM 512
 
 void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reason why)
 {
@@ -722,12 +739,12 @@ void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reaso
 	struct jw *w = &o->w;
 	add_common(o, f->last_us);
 
-	/* The fixed layout up to the endpoints, by hand (see out_json_event()). */
+	/* The whole record after the common part is written by hand (see
+	 * out_json_event()); strings that may need escaping go through
+	 * put_str(). */
 	char *p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM);
-	if (!p) {
-		finish_record(o);
-		return;
-	}
+	if (!p)
+		goto out;
 	p = jw_cpy(p, JW_LIT(",\"event\":{\"kind\":\"event\",\"category\":[\"network\"],"
 			     "\"type\":[\"connection\",\"end\"],\"action\":\"flow\","
 			     "\"dataset\":\"zonewatch.flow\",\"start\":\""));
@@ -746,12 +763,24 @@ void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reaso
 	if (o->nd && classified)
 		dis_ndpi_proto_name(o->nd, &f->ndpi, ndpi_name, sizeof(ndpi_name));
 	const char *app = f->dis_proto ? dis_protos[f->dis_proto - 1]->name : NULL;
+	size_t app_len = app ? strlen(app) : 0;
+	const char *state = flow_tcp_state_name((enum flow_tcp_state)f->tcp_state);
+	const char *reason = flow_end_reason_name(why);
+	size_t state_len = strlen(state), reason_len = strlen(reason);
 
-	jw_obj_open(w, "network");
-	jw_name(w, "transport", transport_name(f->key.l4_proto));
-	jw_name(w, "type", f->key.ip_ver == 4 ? "ipv4" : "ipv6");
+	p = jw_raw_begin(w, FLOW_ROOM + 2 * app_len + state_len + reason_len);
+	if (!p)
+		goto out;
+	p = jw_cpy(p, JW_LIT(",\"network\":{\"transport\":\""));
+	p = put_transport(p, f->key.l4_proto);
+	if (f->key.ip_ver == 4)
+		p = jw_cpy(p, JW_LIT("\",\"type\":\"ipv4\""));
+	else
+		p = jw_cpy(p, JW_LIT("\",\"type\":\"ipv6\""));
 	if (app) {
-		jw_name(w, "protocol", app);
+		p = jw_cpy(p, JW_LIT(",\"protocol\":\""));
+		p = jw_cpy(p, app, app_len);
+		*p++ = '"';
 	} else if (classified) {
 		char lower[64];
 		size_t i;
@@ -759,53 +788,71 @@ void out_json_flow(struct out_json *o, const struct flow *f, enum flow_end_reaso
 			lower[i] = (char)((ndpi_name[i] >= 'A' && ndpi_name[i] <= 'Z') ?
 						  ndpi_name[i] + 32 : ndpi_name[i]);
 		lower[i] = '\0';
-		jw_str(w, "protocol", lower);
+		p = jw_cpy(p, JW_LIT(",\"protocol\":"));
+		if (!(p = put_str(w, p, lower, FLOW_ROOM + 2 * app_len + state_len + reason_len)))
+			goto out;
 	}
-	jw_u64(w, "packets", f->pkts[0] + f->pkts[1]);
-	jw_u64(w, "bytes", f->bytes[0] + f->bytes[1]);
-	add_vlan(w, f);
-	jw_obj_close(w);
+	p = jw_cpy(p, JW_LIT(",\"packets\":"));
+	p = jw_utoa(p, f->pkts[0] + f->pkts[1]);
+	p = jw_cpy(p, JW_LIT(",\"bytes\":"));
+	p = jw_utoa(p, f->bytes[0] + f->bytes[1]);
+	p = put_vlan(p, f);
 
-	jw_obj_open(w, "zonewatch");
-	jw_u64(w, "flow_id", f->id);
-	jw_name(w, "end_reason", flow_end_reason_name(why));
+	p = jw_cpy(p, JW_LIT("},\"zonewatch\":{\"flow_id\":"));
+	p = jw_utoa(p, f->id);
+	p = jw_cpy(p, JW_LIT(",\"end_reason\":\""));
+	p = jw_cpy(p, reason, reason_len);
+	*p++ = '"';
 	if (app) {
-		jw_obj_open(w, "dissector");
-		jw_name(w, "name", app);
-		jw_bool(w, "confirmed", f->dis_confirmed);
-		jw_obj_close(w);
+		p = jw_cpy(p, JW_LIT(",\"dissector\":{\"name\":\""));
+		p = jw_cpy(p, app, app_len);
+		if (f->dis_confirmed)
+			p = jw_cpy(p, JW_LIT("\",\"confirmed\":true}"));
+		else
+			p = jw_cpy(p, JW_LIT("\",\"confirmed\":false}"));
 	}
 	if (f->key.l4_proto == 6) {
-		char fs[10], fd[10];
-		jw_obj_open(w, "tcp");
-		jw_name(w, "state", flow_tcp_state_name((enum flow_tcp_state)f->tcp_state));
-		flags_str(f->tcp_flags[0], fs);
-		flags_str(f->tcp_flags[1], fd);
-		jw_name(w, "flags_source", fs);
-		jw_name(w, "flags_destination", fd);
-		jw_bool(w, "handshake_seen", f->syn_seen);
-		jw_obj_close(w);
+		p = jw_cpy(p, JW_LIT(",\"tcp\":{\"state\":\""));
+		p = jw_cpy(p, state, state_len);
+		p = jw_cpy(p, JW_LIT("\",\"flags_source\":\""));
+		p = put_flags(p, f->tcp_flags[0]);
+		p = jw_cpy(p, JW_LIT("\",\"flags_destination\":\""));
+		p = put_flags(p, f->tcp_flags[1]);
+		if (f->syn_seen)
+			p = jw_cpy(p, JW_LIT("\",\"handshake_seen\":true}"));
+		else
+			p = jw_cpy(p, JW_LIT("\",\"handshake_seen\":false}"));
 	}
-	jw_obj_open(w, "ndpi");
-	jw_str(w, "protocol", ndpi_name);
+	p = jw_cpy(p, JW_LIT(",\"ndpi\":{\"protocol\":"));
+	if (!(p = put_str(w, p, ndpi_name, FLOW_ROOM)))
+		goto out;
 	if (f->ndpi.stopped)
-		jw_bool(w, "stopped", 1);
-	if (o->nd && classified)
-		jw_str(w, "category", dis_ndpi_category_name(o->nd, &f->ndpi));
+		p = jw_cpy(p, JW_LIT(",\"stopped\":true"));
+	if (o->nd && classified) {
+		p = jw_cpy(p, JW_LIT(",\"category\":"));
+		if (!(p = put_str(w, p, dis_ndpi_category_name(o->nd, &f->ndpi), FLOW_ROOM)))
+			goto out;
+	}
 	if (f->ndpi.risk) {
-		jw_arr_open(w, "risks");
+		p = jw_cpy(p, JW_LIT(",\"risks\":["));
+		int first = 1;
 		for (unsigned b = 1; b < 64; b++) {
 			if (!(f->ndpi.risk & (1ull << b)))
 				continue;
 			const char *rn = dis_ndpi_risk_name(b);
-			if (rn)
-				jw_str(w, NULL, rn);
+			if (!rn)
+				continue;
+			if (!first)
+				*p++ = ',';
+			first = 0;
+			if (!(p = put_str(w, p, rn, FLOW_ROOM)))
+				goto out;
 		}
-		jw_arr_close(w);
+		*p++ = ']';
 	}
-	jw_obj_close(w);
-	jw_obj_close(w);
-	jw_obj_close(w);
+	p = jw_cpy(p, JW_LIT("}}}"));
+	jw_raw_end(w, p);
+out:
 	finish_record(o);
 }
 
