@@ -39,6 +39,30 @@ static void esc_init(void)
 	}
 }
 
+/* Exactly 8 digits of v (< 10^8), with leading zeros. */
+static char *utoa8(char *o, uint32_t v)
+{
+	for (int i = 6; i >= 0; i -= 2) {
+		memcpy(o + i, jw_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	return o + 8;
+}
+
+/* In 8-digit pieces, each with 32-bit arithmetic. */
+char *jw_utoa_big(char *o, uint64_t v)
+{
+	uint32_t lo = (uint32_t)(v % 100000000u);
+	uint64_t hi = v / 100000000u;
+	if (hi <= UINT32_MAX) {
+		o = jw_utoa32(o, (uint32_t)hi);
+	} else {
+		o = jw_utoa32(o, (uint32_t)(hi / 100000000u));
+		o = utoa8(o, (uint32_t)(hi % 100000000u));
+	}
+	return utoa8(o, lo);
+}
+
 void jw_init(struct jw *w)
 {
 	esc_init();

@@ -109,31 +109,15 @@ static inline char *jw_utoa32(char *o, uint32_t v)
 	return end;
 }
 
-/* Exactly 8 digits of v (< 10^8), with leading zeros. */
-static inline char *jw_utoa8(char *o, uint32_t v)
-{
-	for (int i = 6; i >= 0; i -= 2) {
-		memcpy(o + i, jw_digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	return o + 8;
-}
+/* jw_utoa() of values above 32 bits (microsecond times), out of line. */
+char *jw_utoa_big(char *o, uint64_t v);
 
-/* Writes the decimal digits of v at o (room for 20 bytes); returns the end.
- * Larger values (microsecond times) go in 8-digit pieces. */
+/* Writes the decimal digits of v at o (room for 20 bytes); returns the end. */
 static inline char *jw_utoa(char *o, uint64_t v)
 {
 	if (v <= UINT32_MAX)
 		return jw_utoa32(o, (uint32_t)v);
-	uint32_t lo = (uint32_t)(v % 100000000u);
-	uint64_t hi = v / 100000000u;
-	if (hi <= UINT32_MAX) {
-		o = jw_utoa32(o, (uint32_t)hi);
-	} else {
-		o = jw_utoa32(o, (uint32_t)(hi / 100000000u));
-		o = jw_utoa8(o, (uint32_t)(hi % 100000000u));
-	}
-	return jw_utoa8(o, lo);
+	return jw_utoa_big(o, v);
 }
 
 /* Copies n bytes to o and returns the end: for text built by hand after
