@@ -132,9 +132,11 @@ static inline char *jw_cpy(char *o, const char *s, size_t n)
 /* Hand-built text for the fixed parts of a record, where the layout is
  * known and going through jw_member() for every key would cost more than
  * the text itself. jw_raw_begin() makes room for n bytes and returns where
- * to write (NULL if out of memory); jw_raw_end() takes the text up to o.
- * The text must be whole members of the innermost open object or array,
- * starting with a comma unless it is the first; it counts as an element. */
+ * to write (NULL if out of memory, with oom set); jw_raw_end() takes the
+ * text up to o. Before the next jw_ member call the text must add whole
+ * members to the innermost open object or array (a comma before each but
+ * its first element) and close any object it opened itself; jw_escape()
+ * may write string bodies in between. It counts as an element. */
 static inline char *jw_raw_begin(struct jw *w, size_t n)
 {
 	return jw_room(w, n) ? w->buf + w->len : NULL;
@@ -186,15 +188,7 @@ static inline void jw_open_n(struct jw *w, const char *key, size_t kl, char c)
 
 static inline void jw_open(struct jw *w, const char *key, char c)
 {
-	jw_member(w, key);
-	if (!jw_room(w, 1))
-		return;
-	w->buf[w->len++] = c;
-	if (w->depth + 1 < JW_MAX_DEPTH)
-		w->depth++;
-	else
-		w->oom = 1;
-	w->first[w->depth] = 1;
+	jw_open_n(w, key, key ? strlen(key) : 0, c);
 }
 
 static inline void jw_close(struct jw *w, char c)
@@ -225,8 +219,9 @@ static inline void jw_quoted(struct jw *w, const char *s, size_t n, int wire)
 /* A string of our own known to need no escaping (names from our static
  * tables, formatted addresses and times): copied as it is. Never use it for
  * bytes read off the wire or for configuration text. */
-static inline void jw_name_n(struct jw *w, const char *key, const char *s, size_t n)
+static inline void jw_name(struct jw *w, const char *key, const char *s)
 {
+	size_t n = strlen(s);
 	jw_member(w, key);
 	if (!jw_room(w, n + 2))
 		return;
@@ -236,11 +231,6 @@ static inline void jw_name_n(struct jw *w, const char *key, const char *s, size_
 	o += n;
 	*o++ = '"';
 	w->len = (size_t)(o - w->buf);
-}
-
-static inline void jw_name(struct jw *w, const char *key, const char *s)
-{
-	jw_name_n(w, key, s, strlen(s));
 }
 
 static inline void jw_str(struct jw *w, const char *key, const char *s)
