@@ -40,6 +40,13 @@ struct out_json {
 	uint64_t bytes;       /* in the current file */
 	uint64_t rotations, reopens;
 	struct out_sinks *sinks; /* statistics of the syslog sinks in metric records, or NULL */
+	/* "YYYY-MM-DDTHH:MM:SS." of recent seconds of capture time, so that a
+	 * record's times cost only their microsecond digits; slot sec % 4,
+	 * key sec + 1 (0 = empty). */
+	struct {
+		uint64_t key;
+		char head[20];
+	} ts_cache[4];
 };
 
 /* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */

@@ -68,10 +68,89 @@ static inline void jw_put(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-/* Comma if needed, then "key": (key NULL inside arrays). */
-static inline void jw_member(struct jw *w, const char *key)
+/* "00" "01" ... "99": two digits per step when formatting numbers. */
+extern const char jw_digit_pairs[200];
+
+/* Number of decimal digits of v (1..10). */
+static inline unsigned jw_ndigits32(uint32_t v)
 {
-	size_t kl = key ? strlen(key) : 0;
+	unsigned n = 1;
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* Writes the decimal digits of v at o; returns the end. 32-bit arithmetic:
+ * a 64-bit division costs several times more. */
+static inline char *jw_utoa32(char *o, uint32_t v)
+{
+	char *end = o + jw_ndigits32(v), *p = end;
+	while (v >= 100) {
+		unsigned r = v % 100;
+		v /= 100;
+		p -= 2;
+		memcpy(p, jw_digit_pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, jw_digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return end;
+}
+
+/* jw_utoa() of values above 32 bits (microsecond times), out of line. */
+char *jw_utoa_big(char *o, uint64_t v);
+
+/* Writes the decimal digits of v at o (room for 20 bytes); returns the end. */
+static inline char *jw_utoa(char *o, uint64_t v)
+{
+	if (v <= UINT32_MAX)
+		return jw_utoa32(o, (uint32_t)v);
+	return jw_utoa_big(o, v);
+}
+
+/* Copies n bytes to o and returns the end: for text built by hand after
+ * jw_raw_begin(). JW_LIT("...") gives a literal and its length. */
+static inline char *jw_cpy(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+#define JW_LIT(s) (s), (sizeof(s) - 1)
+
+/* Hand-built text for the fixed parts of a record, where the layout is
+ * known and going through jw_member() for every key would cost more than
+ * the text itself. jw_raw_begin() makes room for n bytes and returns where
+ * to write (NULL if out of memory, with oom set); jw_raw_end() takes the
+ * text up to o. Before the next jw_ member call the text must add whole
+ * members to the innermost open object or array (a comma before each but
+ * its first element) and close any object it opened itself; jw_escape()
+ * may write string bodies in between. It counts as an element. */
+static inline char *jw_raw_begin(struct jw *w, size_t n)
+{
+	return jw_room(w, n) ? w->buf + w->len : NULL;
+}
+
+static inline void jw_raw_end(struct jw *w, char *o)
+{
+	w->len = (size_t)(o - w->buf);
+	w->first[w->depth] = 0;
+}
+
+/* Comma if needed, then "key": (key NULL inside arrays); kl is strlen(key). */
+static inline void jw_member_n(struct jw *w, const char *key, size_t kl)
+{
 	if (!jw_room(w, kl + 4))
 		return;
 	char *o = w->buf + w->len;
@@ -88,9 +167,15 @@ static inline void jw_member(struct jw *w, const char *key)
 	w->len = (size_t)(o - w->buf);
 }
 
-static inline void jw_open(struct jw *w, const char *key, char c)
+/* Comma if needed, then "key": (key NULL inside arrays). */
+static inline void jw_member(struct jw *w, const char *key)
 {
-	jw_member(w, key);
+	jw_member_n(w, key, key ? strlen(key) : 0);
+}
+
+static inline void jw_open_n(struct jw *w, const char *key, size_t kl, char c)
+{
+	jw_member_n(w, key, kl);
 	if (!jw_room(w, 1))
 		return;
 	w->buf[w->len++] = c;
@@ -99,6 +184,11 @@ static inline void jw_open(struct jw *w, const char *key, char c)
 	else
 		w->oom = 1;
 	w->first[w->depth] = 1;
+}
+
+static inline void jw_open(struct jw *w, const char *key, char c)
+{
+	jw_open_n(w, key, key ? strlen(key) : 0, c);
 }
 
 static inline void jw_close(struct jw *w, char c)
@@ -178,16 +268,9 @@ static inline void jw_str2(struct jw *w, const char *key, const char *a, const c
 /* The decimal digits of v, no key. */
 static inline void jw_digits(struct jw *w, uint64_t v)
 {
-	char tmp[20];
-	int n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	if (!jw_room(w, 21))
 		return;
-	while (n)
-		w->buf[w->len++] = tmp[--n];
+	w->len = (size_t)(jw_utoa(w->buf + w->len, v) - w->buf);
 }
 
 static inline void jw_u64(struct jw *w, const char *key, uint64_t v)
