@@ -30,7 +30,7 @@
 /* Records are written by the main thread only (the syslog sender threads
  * have their own buffers), so the stream lock fwrite() takes per record
  * is not needed where the unlocked form exists. */
-#ifdef __GLIBC__
+#ifdef HAVE_FWRITE_UNLOCKED
 #define record_write fwrite_unlocked
 #else
 #define record_write fwrite
