@@ -444,25 +444,47 @@ static int ua_nodeid(struct rd *r, struct ua_node *o, int expanded)
 	return rd_ok(r) ? 0 : -1;
 }
 
+/* Writes prefix and the decimal form of v at buf, as snprintf(buf, cap,
+ * "<prefix>%u", v) would but without the format machinery (a node id is
+ * rendered for nearly every service request and response): returns the
+ * length of the untruncated text; buf holds at most cap - 1 bytes of it. */
+static size_t put_prefixed_u32(char *buf, size_t cap, const char *prefix, size_t plen,
+			       uint32_t v)
+{
+	char tmp[16], dig[10]; /* prefix (at most 3) and 10 digits */
+	size_t n = plen, k = 0;
+	memcpy(tmp, prefix, plen);
+	do {
+		dig[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		tmp[n++] = dig[--k];
+	if (cap)
+		memcpy(buf, tmp, n < cap ? n : cap - 1);
+	return n;
+}
+
 /* Renders a node id in the text form of Part 6 5.3.1.10 ("ns=2;s=Temp"). */
 static size_t render_node(const struct ua_node *o, char *buf, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
-	int n;
+	size_t n;
 	if (cap == 0)
 		return 0;
-	if (o->ns)
-		n = snprintf(buf, cap, "ns=%u;", o->ns);
-	else
+	if (o->ns) {
+		n = put_prefixed_u32(buf, cap, "ns=", 3, o->ns);
+		if (n + 1 >= cap)
+			return 0;
+		buf[n++] = ';';
+	} else {
 		n = 0;
-	if (n < 0 || (size_t)n >= cap)
-		return 0;
-	size_t len = (size_t)n;
+	}
+	size_t len = n;
 	switch (o->kind) {
 	case 0:
-		n = snprintf(buf + len, cap - len, "i=%u", o->num);
-		if (n > 0)
-			len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+		n = put_prefixed_u32(buf + len, cap - len, "i=", 2, o->num);
+		len += n < cap - len ? n : cap - len - 1;
 		return len;
 	case 1:
 		if (cap - len < 3)
