@@ -1253,6 +1253,12 @@ static void pend_drop(struct s7_state *s, struct dis_ctx *ctx, struct s7_pending
 	e->kind = 0;
 }
 
+/* The bytes kept of a pending request (e->len of them). */
+static const uint8_t *pend_bytes(const struct s7_state *s, const struct s7_pending *e)
+{
+	return s->pend_b[e - s->pend];
+}
+
 static struct s7_pending *pend_oldest(struct s7_state *s)
 {
 	struct s7_pending *o = NULL;
@@ -1290,7 +1296,7 @@ static void pend_add(struct s7_state *s, struct dis_ctx *ctx, int dir, uint8_t k
 	slot->func = func;
 	slot->len = (uint16_t)(len < S7_PEND_COPY ? len : S7_PEND_COPY);
 	slot->truncated = (uint8_t)(is_cut || len > S7_PEND_COPY);
-	memcpy(slot->pdu, pdu, slot->len);
+	memcpy(s->pend_b[slot - s->pend], pdu, slot->len);
 }
 
 static struct s7_pending *pend_find(struct s7_state *s, uint8_t kind, uint16_t ref, uint16_t func,
@@ -1322,7 +1328,7 @@ static void job_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_p
 {
 	struct s7_hdr qh;
 	struct dis_event ev;
-	int have_req = e && s7_header(e->pdu, e->len, &qh) == 0;
+	int have_req = e && s7_header(pend_bytes(s, e), e->len, &qh) == 0;
 	uint8_t func;
 	if (e)
 		func = (uint8_t)e->func;
@@ -1388,7 +1394,7 @@ static void ud_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_pe
 	struct s7_hdr qh;
 	struct s7_ud qu;
 	struct dis_event ev;
-	int have_req = e && s7_header(e->pdu, e->len, &qh) == 0 && ud_parse(&qh, &qu) == 0;
+	int have_req = e && s7_header(pend_bytes(s, e), e->len, &qh) == 0 && ud_parse(&qh, &qu) == 0;
 	const struct s7_ud *u = have_req ? &qu : ru;
 	if (!u)
 		return;
@@ -1683,7 +1689,7 @@ static void plus_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_
 	(void)s;
 	struct s7p_hdr qh, rh;
 	struct dis_event ev;
-	int have_req = e && s7p_header(e->pdu, e->len, &qh) == 0;
+	int have_req = e && s7p_header(pend_bytes(s, e), e->len, &qh) == 0;
 	int have_resp = resp && s7p_header(resp, resp_len, &rh) == 0;
 	enum dis_fclass cls = DIS_FC_OTHER;
 	int opstate = -1;
