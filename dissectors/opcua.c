@@ -73,7 +73,6 @@
 #define OPCUA_PENDING_TIMEOUT_US (600ull * 1000000ull) /* Publish may wait minutes */
 
 enum { T_HEL, T_ACK, T_ERR, T_RHE, T_OPN, T_MSG, T_CLO, T__COUNT };
-static const char types[T__COUNT][4] = { "HEL", "ACK", "ERR", "RHE", "OPN", "MSG", "CLO" };
 static const char *const type_names[T__COUNT] = { "hello", "acknowledge", "error",
 						  "reverse_hello", "open_secure_channel",
 						  "message", "close_secure_channel" };
@@ -262,12 +261,21 @@ static const char *const wv_keys[OPCUA_MAX_WRITE_VALUES][4] = {
 	{ "values.2.node_id", "values.2.attribute_id", "values.2.type", "values.2.value" },
 };
 
+/* The message type of a header (enum above), from its first three bytes. */
 static int msg_type(const uint8_t *p)
 {
-	for (int i = 0; i < T__COUNT; i++)
-		if (memcmp(p, types[i], 3) == 0)
-			return i;
-	return -1;
+#define UA_MT(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+	switch (UA_MT(p[0], p[1], p[2])) {
+	case UA_MT('H', 'E', 'L'): return T_HEL;
+	case UA_MT('A', 'C', 'K'): return T_ACK;
+	case UA_MT('E', 'R', 'R'): return T_ERR;
+	case UA_MT('R', 'H', 'E'): return T_RHE;
+	case UA_MT('O', 'P', 'N'): return T_OPN;
+	case UA_MT('M', 'S', 'G'): return T_MSG;
+	case UA_MT('C', 'L', 'O'): return T_CLO;
+	default: return -1;
+	}
+#undef UA_MT
 }
 
 static int chunk_ok(uint8_t c)
@@ -942,9 +950,23 @@ static void put_security(struct dis_event *ev, const struct opcua_channel *c)
 
 /* ---- services ---- */
 
+/* The service whose request (id) or response (id - 3) has this encoding id.
+ * svcs[] is sorted by req_id, so a binary search finds the first entry
+ * that can match; a request id equal to another service's response id
+ * (12211) resolves as the linear scan in table order would: to the
+ * earlier entry, as a response. */
 static int svc_by_id(uint32_t id, int *is_resp)
 {
-	for (int i = 0; i < S__COUNT; i++) {
+	uint32_t lo_id = id >= 3 ? id - 3 : 0;
+	int lo = 0, hi = S__COUNT;
+	while (lo < hi) { /* first entry with req_id >= lo_id */
+		int mid = (lo + hi) / 2;
+		if (svcs[mid].req_id < lo_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < S__COUNT && svcs[i].req_id <= id; i++) {
 		if (svcs[i].req_id == id) {
 			*is_resp = 0;
 			return i;
