@@ -73,6 +73,9 @@ struct s7_szl {
 
 struct s7_state {
 	struct s7_pending pend[S7_PENDING];
+	uint16_t pend_used;   /* bit i: pend[i] is in use (its kind is not 0) */
+	uint64_t pend_min_us; /* no pending request is older: while the oldest
+			       * cannot have timed out, nothing is scanned */
 	struct s7_fold fold[S7_FOLDS];
 	struct s7_ident ident;
 	struct s7_szl szl;
