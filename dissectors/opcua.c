@@ -459,17 +459,17 @@ static int ua_nodeid(struct rd *r, struct ua_node *o, int expanded)
 static size_t put_prefixed_u32(char *buf, size_t cap, const char *prefix, size_t plen,
 			       uint32_t v)
 {
-	char tmp[16], dig[10]; /* prefix (at most 3) and 10 digits */
-	size_t n = plen, k = 0;
-	memcpy(tmp, prefix, plen);
+	char tmp[16]; /* prefix (at most 3) and 10 digits, written from the end */
+	size_t k = sizeof(tmp);
 	do {
-		dig[k++] = (char)('0' + v % 10);
+		tmp[--k] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	while (k)
-		tmp[n++] = dig[--k];
+	k -= plen;
+	memcpy(tmp + k, prefix, plen);
+	size_t n = sizeof(tmp) - k;
 	if (cap)
-		memcpy(buf, tmp, n < cap ? n : cap - 1);
+		memcpy(buf, tmp + k, n < cap ? n : cap - 1);
 	return n;
 }
 
