@@ -1583,12 +1583,22 @@ static int is_foldable(int svc)
 	return svcs[svc].fclass == DIS_FC_READ;
 }
 
+_Static_assert(OPCUA_PENDING <= 16, "opcua_state.pend_used has a bit per pending entry");
+
 static void pend_free(struct opcua_state *s, struct opcua_pending *e)
 {
 	if (e->copy)
 		s->copy[e->copy - 1].in_use = 0;
 	e->copy = 0;
 	e->svc = 0;
+	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
+}
+
+/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
+ * visits pend[pend_next(m)]. */
+static unsigned pend_next(unsigned m)
+{
+	return (unsigned)__builtin_ctz(m);
 }
 
 static void outcome_fields(struct dis_event *ev, int answered, int fault, uint32_t result,
@@ -1677,9 +1687,9 @@ static void pend_drop(struct opcua_state *s, struct dis_ctx *ctx, struct opcua_p
 static struct opcua_pending *pend_oldest(struct opcua_state *s, int with_copy)
 {
 	struct opcua_pending *o = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (e->svc && (!with_copy || e->copy) && (!o || e->ts_us < o->ts_us))
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct opcua_pending *e = &s->pend[pend_next(m)];
+		if ((!with_copy || e->copy) && (!o || e->ts_us < o->ts_us))
 			o = e;
 	}
 	return o;
@@ -1688,9 +1698,9 @@ static struct opcua_pending *pend_oldest(struct opcua_state *s, int with_copy)
 static struct opcua_pending *pend_find(struct opcua_state *s, uint32_t handle, uint32_t reqid)
 {
 	struct opcua_pending *found = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (!e->svc || e->handle != handle)
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct opcua_pending *e = &s->pend[pend_next(m)];
+		if (e->handle != handle)
 			continue;
 		if (e->request_id == reqid)
 			return e;
@@ -1765,14 +1775,23 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 		fo->last_us = ctx->ts_us;
 	}
 	struct opcua_pending *slot = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (e->svc && ctx->ts_us > e->ts_us &&
-		    ctx->ts_us - e->ts_us > OPCUA_PENDING_TIMEOUT_US)
-			pend_drop(s, ctx, e);
-		if (!e->svc && !slot)
-			slot = e;
+	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
+	    ctx->ts_us - s->pend_min_us > OPCUA_PENDING_TIMEOUT_US) {
+		/* some request may have timed out: drop those, in table order */
+		uint64_t min = UINT64_MAX;
+		for (unsigned m = s->pend_used; m; m &= m - 1) {
+			struct opcua_pending *e = &s->pend[pend_next(m)];
+			if (ctx->ts_us > e->ts_us &&
+			    ctx->ts_us - e->ts_us > OPCUA_PENDING_TIMEOUT_US)
+				pend_drop(s, ctx, e);
+			else if (e->ts_us < min)
+				min = e->ts_us;
+		}
+		s->pend_min_us = min;
 	}
+	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << OPCUA_PENDING) - 1);
+	if (free_slots)
+		slot = &s->pend[pend_next(free_slots)];
 	if (!slot) {
 		dis_count(ctx, C_PENDING_EVICTED);
 		slot = pend_oldest(s, 0);
@@ -1792,6 +1811,9 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	}
 	memset(slot, 0, sizeof(*slot));
 	slot->ts_us = ctx->ts_us;
+	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
+		s->pend_min_us = ctx->ts_us;
+	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
 	slot->handle = bi->handle;
 	slot->request_id = reqid;
 	slot->count = d.count;

@@ -78,6 +78,9 @@ struct opcua_state {
 	uint8_t ch_evict; /* next channel slot to give way when all are taken */
 	struct opcua_channel ch[OPCUA_CHANNELS];
 	struct opcua_pending pend[OPCUA_PENDING];
+	uint16_t pend_used;   /* bit i: pend[i] is in use (its svc is not 0) */
+	uint64_t pend_min_us; /* no pending request is older: while the oldest
+			       * cannot have timed out, nothing is scanned */
 	struct opcua_copy copy[OPCUA_PEND_COPIES];
 	struct opcua_fold fold[OPCUA_FOLDS];
 	uint64_t enc_first_us, enc_last_us;
