@@ -499,8 +499,11 @@ static size_t render_node(const struct ua_node *o, char *buf, size_t cap)
 			return len;
 		buf[len++] = 's';
 		buf[len++] = '=';
-		for (int32_t i = 0; o->p && i < o->n && len < cap - 1; i++)
-			buf[len++] = (char)o->p[i];
+		if (o->p && o->n > 0) {
+			size_t k = (size_t)o->n < cap - 1 - len ? (size_t)o->n : cap - 1 - len;
+			memcpy(buf + len, o->p, k);
+			len += k;
+		}
 		return len;
 	default:
 		if (cap - len < 3)
@@ -518,9 +521,10 @@ static size_t render_node(const struct ua_node *o, char *buf, size_t cap)
 static void put_node(struct dis_event *ev, const char *key, const struct ua_node *o)
 {
 	char buf[OPCUA_MAX_STR_EVENT / 4];
+	if (!ev)
+		return; /* a summary pass: nothing to render */
 	size_t n = render_node(o, buf, sizeof(buf));
-	if (ev)
-		dis_ev_str(ev, key, buf, n);
+	dis_ev_str(ev, key, buf, n);
 }
 
 /* ExtensionObject (5.2.2.15): type NodeId, encoding byte, body. */
