@@ -332,12 +332,13 @@ static inline void pdu_ok(struct flow *f, struct dis_flow *df, struct dis_proto_
 /* What feed() does after parse() returned something else than DIS_OK on
  * the chunk itself (not the leftover buffer): buffers the start of a PDU,
  * discards malformed bytes or stops the direction. Returns -1 when feed()
- * must return, else 0 with *data and *len advanced. Kept out of feed()'s
- * loop, which then stays small for the common whole-PDU case. */
-static __attribute__((noinline)) int feed_status(struct dis_runtime *rt, struct flow *f,
-						 struct dis_ctx *ctx, int dir,
-						 enum dis_status s, size_t used,
-						 const uint8_t **data, size_t *len)
+ * must return, else the number of bytes to go past. Kept out of feed()'s
+ * loop (and data and len are not passed by address), which then stays
+ * small for the common whole-PDU case. */
+static __attribute__((noinline)) ptrdiff_t feed_status(struct dis_runtime *rt, struct flow *f,
+						       struct dis_ctx *ctx, int dir,
+						       enum dis_status s, size_t used,
+						       const uint8_t *data, size_t len)
 {
 	struct dis_flow *df = f->dis;
 	const struct dis_proto *p = df->proto;
@@ -348,8 +349,8 @@ static __attribute__((noinline)) int feed_status(struct dis_runtime *rt, struct 
 	case DIS_OK:
 		break; /* handled by feed() */
 	case DIS_NEED_MORE: {
-		size_t want = used > *len ? used : *len + 1;
-		if (want > p->max_pdu || *len > p->max_pdu) {
+		size_t want = used > len ? used : len + 1;
+		if (want > p->max_pdu || len > p->max_pdu) {
 			ps->oversize++;
 			if (on_malformed(rt, f) < 0)
 				return -1;
@@ -365,37 +366,33 @@ static __attribute__((noinline)) int feed_status(struct dis_runtime *rt, struct 
 				return -1;
 			}
 		}
-		memcpy(df->left[dir], *data, *len);
-		df->left_len[dir] = (uint32_t)*len;
+		memcpy(df->left[dir], data, len);
+		df->left_len[dir] = (uint32_t)len;
 		df->left_need[dir] = (uint32_t)used;
 		return -1;
 	}
 	case DIS_MALFORMED:
 		if (on_malformed(rt, f) < 0)
 			return -1;
-		if (used == 0 || used > *len)
-			used = *len;
-		*data += used;
-		*len -= used;
-		return 0;
+		if (used == 0 || used > len)
+			used = len;
+		return (ptrdiff_t)used;
 	case DIS_UNSUPPORTED:
-		if (used == 0 || used > *len) {
+		if (used == 0 || used > len) {
 			df->dead_dirs |= bit;
 			return -1;
 		}
-		*data += used;
-		*len -= used;
-		return 0;
+		return (ptrdiff_t)used;
 	}
 	return -1;
 }
 
 /* A partial PDU is buffered in direction dir: tops it up from the chunk,
- * then parses from the buffer. Returns -1 when feed() must return, else 0
- * with *data and *len advanced past the bytes taken. */
-static __attribute__((noinline)) int feed_left(struct dis_runtime *rt, struct flow *f,
-					       struct dis_ctx *ctx, int dir,
-					       const uint8_t **data, size_t *len)
+ * then parses from the buffer. Returns -1 when feed() must return, else the
+ * number of bytes taken from the chunk. */
+static __attribute__((noinline)) ptrdiff_t feed_left(struct dis_runtime *rt, struct flow *f,
+						     struct dis_ctx *ctx, int dir,
+						     const uint8_t *data, size_t len)
 {
 	struct dis_flow *df = f->dis;
 	const struct dis_proto *p = df->proto;
@@ -403,15 +400,14 @@ static __attribute__((noinline)) int feed_left(struct dis_runtime *rt, struct fl
 	uint8_t bit = (uint8_t)(1u << dir);
 	uint8_t *lb = df->left[dir];
 	size_t have = df->left_len[dir];
-	size_t take = *len;
+	size_t take = len;
 	if (df->left_need[dir] > have && take > df->left_need[dir] - have)
 		take = df->left_need[dir] - have;
 	if (take > df->left_cap[dir] - have)
 		take = df->left_cap[dir] - have;
-	memcpy(lb + have, *data, take);
+	memcpy(lb + have, data, take);
 	have += take;
-	*data += take;
-	*len -= take;
+	len -= take; /* what is left of the chunk after this */
 
 	size_t off = 0;
 	while (off < have && f->dis && !(df->dead_dirs & bit)) {
@@ -427,7 +423,7 @@ static __attribute__((noinline)) int feed_left(struct dis_runtime *rt, struct fl
 			pdu_ok(f, df, ps, bit, used);
 			off += used;
 		} else if (s == DIS_NEED_MORE) {
-			if (used > p->max_pdu || (have - off >= df->left_cap[dir] && *len > 0)) {
+			if (used > p->max_pdu || (have - off >= df->left_cap[dir] && len > 0)) {
 				ps->oversize++;
 				if (on_malformed(rt, f) < 0)
 					return -1;
@@ -463,7 +459,7 @@ static __attribute__((noinline)) int feed_left(struct dis_runtime *rt, struct fl
 			memmove(lb, lb + off, have - off);
 		df->left_len[dir] = (uint32_t)(have - off);
 	}
-	return 0;
+	return (ptrdiff_t)take;
 }
 
 static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data, size_t len,
@@ -485,16 +481,22 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 			continue;
 		}
 		if (df->left_len[dir]) {
-			if (feed_left(rt, f, &ctx, dir, &data, &len) < 0)
+			ptrdiff_t n = feed_left(rt, f, &ctx, dir, data, len);
+			if (n < 0)
 				return;
+			data += n;
+			len -= (size_t)n;
 			continue;
 		}
 		/* The common case: whole PDUs parsed in place from the chunk. */
 		size_t used = 0;
 		enum dis_status s = p->parse(df->state, dir, data, len, &used, &ctx);
 		if (s != DIS_OK) {
-			if (feed_status(rt, f, &ctx, dir, s, used, &data, &len) < 0)
+			ptrdiff_t n = feed_status(rt, f, &ctx, dir, s, used, data, len);
+			if (n < 0)
 				return;
+			data += n;
+			len -= (size_t)n;
 			continue;
 		}
 		if (used == 0)
