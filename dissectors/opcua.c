@@ -1663,7 +1663,7 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 	} else if (e) {
 		dis_ev_uint(&ev, "item_count", e->count);
 		if (e->node_len)
-			dis_ev_str(&ev, "node_id", e->node, e->node_len);
+			dis_ev_str(&ev, "node_id", s->pend_node[e - s->pend], e->node_len);
 	}
 	struct sdec r = { .ev = &ev };
 	if (resp && !bi->is_fault)
@@ -1825,7 +1825,8 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	slot->dir = (uint8_t)dir;
 	slot->chan = slot_chan;
 	if (d.have_first)
-		slot->node_len = (uint8_t)render_node(&d.first, slot->node, sizeof(slot->node));
+		slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
+						      OPCUA_NODE_STR);
 	slot->copy = copy;
 	if (copy) {
 		struct opcua_copy *c = &s->copy[copy - 1];

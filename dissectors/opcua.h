@@ -41,8 +41,8 @@ struct opcua_pending {
 	uint8_t dir;
 	uint8_t chan;        /* channel slot + 1; 0 unknown */
 	uint8_t copy;        /* copy index + 1; 0: folded, no copy */
-	uint8_t node_len;
-	char node[OPCUA_NODE_STR]; /* first node id of the request, rendered */
+	uint8_t node_len;    /* first node id of the request, rendered in
+			      * opcua_state.pend_node[slot] */
 };
 
 struct opcua_copy {
@@ -93,6 +93,7 @@ struct opcua_state {
 	 * (dis_proto.state_zero), only ever read below their kept/len. */
 	uint8_t copy_b[OPCUA_PEND_COPIES][OPCUA_PEND_COPY_BYTES];
 	uint8_t as_b[2][OPCUA_ASM_BYTES];
+	char pend_node[OPCUA_PENDING][OPCUA_NODE_STR]; /* read below node_len */
 };
 
 enum dis_probe_result opcua_probe(const uint8_t *buf, size_t len, int dir);
