@@ -69,8 +69,3 @@ void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len
 		memcpy(ev->str + ev->str_used, s, len);
 	ev->str_used = (uint16_t)(ev->str_used + len);
 }
-
-void dis_ev_cstr(struct dis_event *ev, const char *key, const char *s)
-{
-	dis_ev_str(ev, key, s, strlen(s));
-}

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define DIS_EV_MAX_FIELDS 32
 #define DIS_EV_STR_BYTES 1536
@@ -69,7 +70,12 @@ void dis_ev_bool(struct dis_event *ev, const char *key, int v);
 /* Copies len bytes of s (not necessarily NUL-terminated, may hold any byte:
  * the output escapes it). Long strings are cut and flagged. */
 void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len);
-void dis_ev_cstr(struct dis_event *ev, const char *key, const char *s);
+/* A NUL-terminated string; inline so that the length of a literal (most
+ * callers pass one, or a name from a table) is known at compile time. */
+static inline void dis_ev_cstr(struct dis_event *ev, const char *key, const char *s)
+{
+	dis_ev_str(ev, key, s, strlen(s));
+}
 
 const char *dis_fclass_name(enum dis_fclass c);
 

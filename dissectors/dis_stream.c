@@ -319,6 +319,149 @@ static int on_malformed(struct dis_runtime *rt, struct flow *f)
 	return 0;
 }
 
+/* A PDU parsed: counts it and confirms the flow's direction. */
+static inline void pdu_ok(struct flow *f, struct dis_flow *df, struct dis_proto_stats *ps,
+			  uint8_t bit, size_t used)
+{
+	ps->pdus++;
+	ps->bytes += used;
+	if (!(df->ok_dirs & bit)) /* ok_dirs only grows: nothing to do once set */
+		mark_ok(f, df, ps, bit);
+}
+
+/* What feed() does after parse() returned something else than DIS_OK on
+ * the chunk itself (not the leftover buffer): buffers the start of a PDU,
+ * discards malformed bytes or stops the direction. Returns -1 when feed()
+ * must return, else the number of bytes to go past. Kept out of feed()'s
+ * loop (and data and len are not passed by address), which then stays
+ * small for the common whole-PDU case. */
+static __attribute__((noinline)) ptrdiff_t feed_status(struct dis_runtime *rt, struct flow *f,
+						       struct dis_ctx *ctx, int dir,
+						       enum dis_status s, size_t used,
+						       const uint8_t *data, size_t len)
+{
+	struct dis_flow *df = f->dis;
+	const struct dis_proto *p = df->proto;
+	struct dis_proto_stats *ps = &rt->proto[df->pidx];
+	uint8_t bit = (uint8_t)(1u << dir);
+
+	switch (s) {
+	case DIS_OK:
+		break; /* handled by feed() */
+	case DIS_NEED_MORE: {
+		size_t want = used > len ? used : len + 1;
+		if (want > p->max_pdu || len > p->max_pdu) {
+			ps->oversize++;
+			if (on_malformed(rt, f) < 0)
+				return -1;
+			dis_anomaly(ctx, dir, "pdu_too_large");
+			df->dead_dirs |= bit;
+			return -1;
+		}
+		if (!df->left[dir]) {
+			df->left[dir] = buf_get(rt, p->max_pdu, &df->left_cap[dir]);
+			if (!df->left[dir]) {
+				ps->oversize++;
+				df->dead_dirs |= bit;
+				return -1;
+			}
+		}
+		memcpy(df->left[dir], data, len);
+		df->left_len[dir] = (uint32_t)len;
+		df->left_need[dir] = (uint32_t)used;
+		return -1;
+	}
+	case DIS_MALFORMED:
+		if (on_malformed(rt, f) < 0)
+			return -1;
+		if (used == 0 || used > len)
+			used = len;
+		return (ptrdiff_t)used;
+	case DIS_UNSUPPORTED:
+		if (used == 0 || used > len) {
+			df->dead_dirs |= bit;
+			return -1;
+		}
+		return (ptrdiff_t)used;
+	}
+	return -1;
+}
+
+/* A partial PDU is buffered in direction dir: tops it up from the chunk,
+ * then parses from the buffer. Returns -1 when feed() must return, else the
+ * number of bytes taken from the chunk. */
+static __attribute__((noinline)) ptrdiff_t feed_left(struct dis_runtime *rt, struct flow *f,
+						     struct dis_ctx *ctx, int dir,
+						     const uint8_t *data, size_t len)
+{
+	struct dis_flow *df = f->dis;
+	const struct dis_proto *p = df->proto;
+	struct dis_proto_stats *ps = &rt->proto[df->pidx];
+	uint8_t bit = (uint8_t)(1u << dir);
+	uint8_t *lb = df->left[dir];
+	size_t have = df->left_len[dir];
+	size_t take = len;
+	if (df->left_need[dir] > have && take > df->left_need[dir] - have)
+		take = df->left_need[dir] - have;
+	if (take > df->left_cap[dir] - have)
+		take = df->left_cap[dir] - have;
+	memcpy(lb + have, data, take);
+	have += take;
+	len -= take; /* what is left of the chunk after this */
+
+	size_t off = 0;
+	while (off < have && f->dis && !(df->dead_dirs & bit)) {
+		size_t used = 0;
+		enum dis_status s = p->parse(df->state, dir, lb + off, have - off, &used, ctx);
+		if (s == DIS_OK) {
+			if (used == 0)
+				used = have - off;
+			if (used > have - off) {
+				df->skip[dir] = skip_of(used - (have - off));
+				used = have - off;
+			}
+			pdu_ok(f, df, ps, bit, used);
+			off += used;
+		} else if (s == DIS_NEED_MORE) {
+			if (used > p->max_pdu || (have - off >= df->left_cap[dir] && len > 0)) {
+				ps->oversize++;
+				if (on_malformed(rt, f) < 0)
+					return -1;
+				dis_anomaly(ctx, dir, "pdu_too_large");
+				df->dead_dirs |= bit;
+				df->left_len[dir] = 0;
+				return -1;
+			}
+			df->left_need[dir] = (uint32_t)used;
+			break;
+		} else if (s == DIS_MALFORMED) {
+			if (on_malformed(rt, f) < 0)
+				return -1;
+			if (used == 0 || used > have - off)
+				used = have - off;
+			off += used;
+		} else {
+			if (used == 0 || used > have - off) {
+				df->dead_dirs |= bit;
+				off = have;
+				break;
+			}
+			off += used;
+		}
+	}
+	if (!f->dis)
+		return -1;
+	if (off >= have) {
+		df->left_len[dir] = 0;
+		df->left_need[dir] = 0;
+	} else {
+		if (off)
+			memmove(lb, lb + off, have - off);
+		df->left_len[dir] = (uint32_t)(have - off);
+	}
+	return (ptrdiff_t)take;
+}
+
 static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data, size_t len,
 		 uint64_t ts_us)
 {
@@ -329,9 +472,6 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 	uint8_t bit = (uint8_t)(1u << dir);
 
 	while (len > 0 && f->dis && !(df->dead_dirs & bit)) {
-		size_t used = 0;
-		enum dis_status s;
-
 		if (df->skip[dir]) { /* the rest of a PDU the dissector is done with */
 			size_t n = df->skip[dir] < len ? df->skip[dir] : len;
 			df->skip[dir] -= (uint32_t)n;
@@ -340,130 +480,34 @@ static void feed(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t 
 			len -= n;
 			continue;
 		}
-		if (df->left_len[dir] == 0) {
-			s = p->parse(df->state, dir, data, len, &used, &ctx);
-			switch (s) {
-			case DIS_OK:
-				if (used == 0)
-					used = len; /* defensive: a parser must consume */
-				if (used > len) {
-					df->skip[dir] = skip_of(used - len);
-					used = len;
-				}
-				ps->pdus++;
-				ps->bytes += used;
-				mark_ok(f, df, ps, bit);
-				data += used;
-				len -= used;
-				continue;
-			case DIS_NEED_MORE: {
-				size_t want = used > len ? used : len + 1;
-				if (want > p->max_pdu || len > p->max_pdu) {
-					ps->oversize++;
-					if (on_malformed(rt, f) < 0)
-						return;
-					dis_anomaly(&ctx, dir, "pdu_too_large");
-					df->dead_dirs |= bit;
-					return;
-				}
-				if (!df->left[dir]) {
-					df->left[dir] = buf_get(rt, p->max_pdu, &df->left_cap[dir]);
-					if (!df->left[dir]) {
-						ps->oversize++;
-						df->dead_dirs |= bit;
-						return;
-					}
-				}
-				memcpy(df->left[dir], data, len);
-				df->left_len[dir] = (uint32_t)len;
-				df->left_need[dir] = (uint32_t)used;
+		if (df->left_len[dir]) {
+			ptrdiff_t n = feed_left(rt, f, &ctx, dir, data, len);
+			if (n < 0)
 				return;
-			}
-			case DIS_MALFORMED:
-				if (on_malformed(rt, f) < 0)
-					return;
-				if (used == 0 || used > len)
-					used = len;
-				data += used;
-				len -= used;
-				continue;
-			case DIS_UNSUPPORTED:
-				if (used == 0 || used > len) {
-					df->dead_dirs |= bit;
-					return;
-				}
-				data += used;
-				len -= used;
-				continue;
-			}
-			return;
+			data += n;
+			len -= (size_t)n;
+			continue;
 		}
-
-		/* A partial PDU is buffered: top it up, then parse from the buffer. */
-		uint8_t *lb = df->left[dir];
-		size_t have = df->left_len[dir];
-		size_t take = len;
-		if (df->left_need[dir] > have && take > df->left_need[dir] - have)
-			take = df->left_need[dir] - have;
-		if (take > df->left_cap[dir] - have)
-			take = df->left_cap[dir] - have;
-		memcpy(lb + have, data, take);
-		have += take;
-		data += take;
-		len -= take;
-
-		size_t off = 0;
-		while (off < have && f->dis && !(df->dead_dirs & bit)) {
-			used = 0;
-			s = p->parse(df->state, dir, lb + off, have - off, &used, &ctx);
-			if (s == DIS_OK) {
-				if (used == 0)
-					used = have - off;
-				if (used > have - off) {
-					df->skip[dir] = skip_of(used - (have - off));
-					used = have - off;
-				}
-				ps->pdus++;
-				ps->bytes += used;
-				mark_ok(f, df, ps, bit);
-				off += used;
-			} else if (s == DIS_NEED_MORE) {
-				if (used > p->max_pdu || (have - off >= df->left_cap[dir] && len > 0)) {
-					ps->oversize++;
-					if (on_malformed(rt, f) < 0)
-						return;
-					dis_anomaly(&ctx, dir, "pdu_too_large");
-					df->dead_dirs |= bit;
-					df->left_len[dir] = 0;
-					return;
-				}
-				df->left_need[dir] = (uint32_t)used;
-				break;
-			} else if (s == DIS_MALFORMED) {
-				if (on_malformed(rt, f) < 0)
-					return;
-				if (used == 0 || used > have - off)
-					used = have - off;
-				off += used;
-			} else {
-				if (used == 0 || used > have - off) {
-					df->dead_dirs |= bit;
-					off = have;
-					break;
-				}
-				off += used;
-			}
+		/* The common case: whole PDUs parsed in place from the chunk. */
+		size_t used = 0;
+		enum dis_status s = p->parse(df->state, dir, data, len, &used, &ctx);
+		if (s != DIS_OK) {
+			ptrdiff_t n = feed_status(rt, f, &ctx, dir, s, used, data, len);
+			if (n < 0)
+				return;
+			data += n;
+			len -= (size_t)n;
+			continue;
 		}
-		if (!f->dis)
-			return;
-		if (off >= have) {
-			df->left_len[dir] = 0;
-			df->left_need[dir] = 0;
-		} else {
-			if (off)
-				memmove(lb, lb + off, have - off);
-			df->left_len[dir] = (uint32_t)(have - off);
+		if (used == 0)
+			used = len; /* defensive: a parser must consume */
+		if (used > len) {
+			df->skip[dir] = skip_of(used - len);
+			used = len;
 		}
+		pdu_ok(f, df, ps, bit, used);
+		data += used;
+		len -= used;
 	}
 }
 
@@ -480,16 +524,13 @@ static void passive_done(struct dis_runtime *rt, struct flow *f, uint64_t ts_us)
 	f->dis_gave_up = 1; /* no more reassembly; dis_proto still names it */
 }
 
-void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data,
-		     size_t len, uint64_t ts_us)
+/* A flow without a dissector yet: offers the bytes to the probes. Kept out
+ * of dis_stream_data(), whose common case (a dissector is attached) then
+ * needs no stack frame of its own. */
+static __attribute__((noinline)) void stream_probe(struct dis_runtime *rt, struct flow *f,
+						   int dir, const uint8_t *data, size_t len,
+						   uint64_t ts_us)
 {
-	if (f->dis) {
-		feed(rt, f, dir, data, len, ts_us);
-		passive_done(rt, f, ts_us);
-		return;
-	}
-	if (f->dis_gave_up)
-		return;
 	/* Until a probe decides, the first bytes of each direction are kept
 	 * (up to DIS_PROBE_BYTES), so a stream that starts with tiny segments
 	 * is judged on enough bytes and none of them is lost. */
@@ -534,6 +575,18 @@ void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint
 		probe_release(rt, f, dir);
 		return;
 	}
+}
+
+void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint8_t *data,
+		     size_t len, uint64_t ts_us)
+{
+	if (f->dis) {
+		feed(rt, f, dir, data, len, ts_us);
+		passive_done(rt, f, ts_us);
+		return;
+	}
+	if (!f->dis_gave_up)
+		stream_probe(rt, f, dir, data, len, ts_us);
 }
 
 void dis_stream_gap(struct dis_runtime *rt, struct flow *f, int dir, uint32_t len, uint64_t ts_us)

@@ -60,7 +60,8 @@ static inline int txt_prefix(const uint8_t *p, size_t n, const char *w)
 	if (n < wl)
 		return 0;
 	for (size_t i = 0; i < wl; i++)
-		if (txt_lower(p[i]) != txt_lower((unsigned char)w[i]))
+		if (p[i] != (unsigned char)w[i] && /* the usual case: same case */
+		    txt_lower(p[i]) != txt_lower((unsigned char)w[i]))
 			return 0;
 	return 1;
 }

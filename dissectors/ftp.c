@@ -79,7 +79,10 @@ enum dis_probe_result ftp_probe(const uint8_t *buf, size_t len, int dir)
 		return txt_find(buf, line, "ftp") >= 0 ? DIS_PROBE_YES : DIS_PROBE_NO;
 	}
 	int maybe = 0;
+	int c0 = txt_lower(buf[0]);
 	for (size_t i = 0; i < sizeof(ftp_probe_verbs) / sizeof(ftp_probe_verbs[0]); i++) {
+		if (txt_lower((unsigned char)ftp_probe_verbs[i][0]) != c0)
+			continue; /* neither begins with it nor may become it */
 		if (txt_prefix(buf, len, ftp_probe_verbs[i]))
 			return lf ? DIS_PROBE_YES : DIS_PROBE_MORE;
 		if (txt_maybe(buf, len, ftp_probe_verbs[i]))

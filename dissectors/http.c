@@ -68,9 +68,15 @@ struct http_state {
 	TXT_STR(HTTP_NAME_MAX) rsp_fname;
 };
 
-static const char *const http_methods[] = {
-	"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+#define HTTP_M(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *s;
+	size_t len;
+} http_methods[] = {
+	HTTP_M("GET "), HTTP_M("POST "), HTTP_M("PUT "), HTTP_M("HEAD "), HTTP_M("DELETE "),
+	HTTP_M("OPTIONS "), HTTP_M("PATCH "), HTTP_M("CONNECT "), HTTP_M("TRACE "),
 };
+#undef HTTP_M
 
 enum dis_probe_result http_probe(const uint8_t *buf, size_t len, int dir)
 {
@@ -83,9 +89,11 @@ enum dis_probe_result http_probe(const uint8_t *buf, size_t len, int dir)
 		return memcmp(buf, "HTTP/1.", 7) == 0 ? DIS_PROBE_YES : DIS_PROBE_NO;
 	}
 	for (size_t i = 0; i < sizeof(http_methods) / sizeof(http_methods[0]); i++) {
-		size_t ml = strlen(http_methods[i]);
+		size_t ml = http_methods[i].len;
 		size_t k = len < ml ? len : ml;
-		if (memcmp(buf, http_methods[i], k) != 0)
+		if (k && buf[0] != (uint8_t)http_methods[i].s[0])
+			continue; /* the first byte tells most of them apart */
+		if (memcmp(buf, http_methods[i].s, k) != 0)
 			continue;
 		if (!lf)
 			return len < DIS_PROBE_BYTES ? DIS_PROBE_MORE : DIS_PROBE_NO;

@@ -735,6 +735,16 @@ static void pend_free(struct mbtcp_state *s, struct mbtcp_pending *e)
 		s->copy[e->copy - 1].in_use = 0;
 	e->copy = 0;
 	e->fc = 0;
+	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
+}
+
+_Static_assert(MBTCP_PENDING <= 16, "mbtcp_state.pend_used has a bit per pending entry");
+
+/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
+ * visits pend[pend_next(m)]. */
+static unsigned pend_next(unsigned m)
+{
+	return (unsigned)__builtin_ctz(m);
 }
 
 /* Gives a request up: an unanswered transaction gets its event (folded
@@ -750,9 +760,9 @@ static void pend_drop(struct mbtcp_state *s, struct dis_ctx *ctx, struct mbtcp_p
 static struct mbtcp_pending *pend_oldest(struct mbtcp_state *s, int with_copy)
 {
 	struct mbtcp_pending *oldest = NULL;
-	for (unsigned i = 0; i < MBTCP_PENDING; i++) {
-		struct mbtcp_pending *e = &s->pend[i];
-		if (e->fc && (!with_copy || e->copy) && (!oldest || e->ts_us < oldest->ts_us))
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct mbtcp_pending *e = &s->pend[pend_next(m)];
+		if ((!with_copy || e->copy) && (!oldest || e->ts_us < oldest->ts_us))
 			oldest = e;
 	}
 	return oldest;
@@ -765,8 +775,8 @@ static struct mbtcp_pending *pend_find(struct mbtcp_state *s, uint16_t tid, uint
 				       uint8_t fc)
 {
 	struct mbtcp_pending *found = NULL;
-	for (unsigned i = 0; i < MBTCP_PENDING; i++) {
-		struct mbtcp_pending *e = &s->pend[i];
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct mbtcp_pending *e = &s->pend[pend_next(m)];
 		if (e->fc == fc && e->tid == tid && e->unit_id == unit &&
 		    (!found || e->ts_us < found->ts_us))
 			found = e;
@@ -780,16 +790,25 @@ static void pend_add(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uint16
 	struct mbtcp_pending *slot = NULL;
 	if (!(fc & 0x7f))
 		return; /* function code 0 does not exist: nothing will answer it */
-	for (unsigned i = 0; i < MBTCP_PENDING; i++) {
-		struct mbtcp_pending *e = &s->pend[i];
-		if (e->fc && ctx->ts_us > e->ts_us &&
-		    ctx->ts_us - e->ts_us > MBTCP_PENDING_TIMEOUT_US) {
-			dis_count(ctx, MBTCP_CNT_PENDING_TIMED_OUT);
-			pend_drop(s, ctx, e);
+	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
+	    ctx->ts_us - s->pend_min_us > MBTCP_PENDING_TIMEOUT_US) {
+		/* some request may have timed out: drop those, in table order */
+		uint64_t min = UINT64_MAX;
+		for (unsigned m = s->pend_used; m; m &= m - 1) {
+			struct mbtcp_pending *e = &s->pend[pend_next(m)];
+			if (ctx->ts_us > e->ts_us &&
+			    ctx->ts_us - e->ts_us > MBTCP_PENDING_TIMEOUT_US) {
+				dis_count(ctx, MBTCP_CNT_PENDING_TIMED_OUT);
+				pend_drop(s, ctx, e);
+			} else if (e->ts_us < min) {
+				min = e->ts_us;
+			}
 		}
-		if (!e->fc && !slot)
-			slot = e;
+		s->pend_min_us = min;
 	}
+	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << MBTCP_PENDING) - 1);
+	if (free_slots)
+		slot = &s->pend[pend_next(free_slots)];
 	if (!slot) {
 		dis_count(ctx, MBTCP_CNT_PENDING_EVICTED);
 		slot = pend_oldest(s, 0);
@@ -809,6 +828,9 @@ static void pend_add(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uint16
 		}
 	}
 	slot->ts_us = ctx->ts_us;
+	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
+		s->pend_min_us = ctx->ts_us;
+	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
 	slot->tid = tid;
 	slot->unit_id = unit;
 	slot->fc = fc & 0x7f; /* a request with the exception bit is answered without it */
@@ -891,6 +913,7 @@ static void on_response(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uin
 			if (s->fold[i].fc == base && s->fold[i].unit_id == unit) {
 				s->fold[i].responses++;
 				s->fold[i].last_us = ctx->ts_us;
+				break; /* fold_get keeps one fold per kind */
 			}
 		pend_free(s, e);
 		return;

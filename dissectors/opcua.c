@@ -73,7 +73,6 @@
 #define OPCUA_PENDING_TIMEOUT_US (600ull * 1000000ull) /* Publish may wait minutes */
 
 enum { T_HEL, T_ACK, T_ERR, T_RHE, T_OPN, T_MSG, T_CLO, T__COUNT };
-static const char types[T__COUNT][4] = { "HEL", "ACK", "ERR", "RHE", "OPN", "MSG", "CLO" };
 static const char *const type_names[T__COUNT] = { "hello", "acknowledge", "error",
 						  "reverse_hello", "open_secure_channel",
 						  "message", "close_secure_channel" };
@@ -262,12 +261,21 @@ static const char *const wv_keys[OPCUA_MAX_WRITE_VALUES][4] = {
 	{ "values.2.node_id", "values.2.attribute_id", "values.2.type", "values.2.value" },
 };
 
+/* The message type of a header (enum above), from its first three bytes. */
 static int msg_type(const uint8_t *p)
 {
-	for (int i = 0; i < T__COUNT; i++)
-		if (memcmp(p, types[i], 3) == 0)
-			return i;
-	return -1;
+#define UA_MT(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+	switch (UA_MT(p[0], p[1], p[2])) {
+	case UA_MT('H', 'E', 'L'): return T_HEL;
+	case UA_MT('A', 'C', 'K'): return T_ACK;
+	case UA_MT('E', 'R', 'R'): return T_ERR;
+	case UA_MT('R', 'H', 'E'): return T_RHE;
+	case UA_MT('O', 'P', 'N'): return T_OPN;
+	case UA_MT('M', 'S', 'G'): return T_MSG;
+	case UA_MT('C', 'L', 'O'): return T_CLO;
+	default: return -1;
+	}
+#undef UA_MT
 }
 
 static int chunk_ok(uint8_t c)
@@ -444,33 +452,58 @@ static int ua_nodeid(struct rd *r, struct ua_node *o, int expanded)
 	return rd_ok(r) ? 0 : -1;
 }
 
+/* Writes prefix and the decimal form of v at buf, as snprintf(buf, cap,
+ * "<prefix>%u", v) would but without the format machinery (a node id is
+ * rendered for nearly every service request and response): returns the
+ * length of the untruncated text; buf holds at most cap - 1 bytes of it. */
+static size_t put_prefixed_u32(char *buf, size_t cap, const char *prefix, size_t plen,
+			       uint32_t v)
+{
+	char tmp[16]; /* prefix (at most 3) and 10 digits, written from the end */
+	size_t k = sizeof(tmp);
+	do {
+		tmp[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	k -= plen;
+	memcpy(tmp + k, prefix, plen);
+	size_t n = sizeof(tmp) - k;
+	if (cap)
+		memcpy(buf, tmp + k, n < cap ? n : cap - 1);
+	return n;
+}
+
 /* Renders a node id in the text form of Part 6 5.3.1.10 ("ns=2;s=Temp"). */
 static size_t render_node(const struct ua_node *o, char *buf, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
-	int n;
+	size_t n;
 	if (cap == 0)
 		return 0;
-	if (o->ns)
-		n = snprintf(buf, cap, "ns=%u;", o->ns);
-	else
+	if (o->ns) {
+		n = put_prefixed_u32(buf, cap, "ns=", 3, o->ns);
+		if (n + 1 >= cap)
+			return 0;
+		buf[n++] = ';';
+	} else {
 		n = 0;
-	if (n < 0 || (size_t)n >= cap)
-		return 0;
-	size_t len = (size_t)n;
+	}
+	size_t len = n;
 	switch (o->kind) {
 	case 0:
-		n = snprintf(buf + len, cap - len, "i=%u", o->num);
-		if (n > 0)
-			len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+		n = put_prefixed_u32(buf + len, cap - len, "i=", 2, o->num);
+		len += n < cap - len ? n : cap - len - 1;
 		return len;
 	case 1:
 		if (cap - len < 3)
 			return len;
 		buf[len++] = 's';
 		buf[len++] = '=';
-		for (int32_t i = 0; o->p && i < o->n && len < cap - 1; i++)
-			buf[len++] = (char)o->p[i];
+		if (o->p && o->n > 0) {
+			size_t k = (size_t)o->n < cap - 1 - len ? (size_t)o->n : cap - 1 - len;
+			memcpy(buf + len, o->p, k);
+			len += k;
+		}
 		return len;
 	default:
 		if (cap - len < 3)
@@ -488,9 +521,10 @@ static size_t render_node(const struct ua_node *o, char *buf, size_t cap)
 static void put_node(struct dis_event *ev, const char *key, const struct ua_node *o)
 {
 	char buf[OPCUA_MAX_STR_EVENT / 4];
+	if (!ev)
+		return; /* a summary pass: nothing to render */
 	size_t n = render_node(o, buf, sizeof(buf));
-	if (ev)
-		dis_ev_str(ev, key, buf, n);
+	dis_ev_str(ev, key, buf, n);
 }
 
 /* ExtensionObject (5.2.2.15): type NodeId, encoding byte, body. */
@@ -920,9 +954,23 @@ static void put_security(struct dis_event *ev, const struct opcua_channel *c)
 
 /* ---- services ---- */
 
+/* The service whose request (id) or response (id - 3) has this encoding id.
+ * svcs[] is sorted by req_id, so a binary search finds the first entry
+ * that can match; a request id equal to another service's response id
+ * (12211) resolves as the linear scan in table order would: to the
+ * earlier entry, as a response. */
 static int svc_by_id(uint32_t id, int *is_resp)
 {
-	for (int i = 0; i < S__COUNT; i++) {
+	uint32_t lo_id = id >= 3 ? id - 3 : 0;
+	int lo = 0, hi = S__COUNT;
+	while (lo < hi) { /* first entry with req_id >= lo_id */
+		int mid = (lo + hi) / 2;
+		if (svcs[mid].req_id < lo_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; i < S__COUNT && svcs[i].req_id <= id; i++) {
 		if (svcs[i].req_id == id) {
 			*is_resp = 0;
 			return i;
@@ -1539,12 +1587,22 @@ static int is_foldable(int svc)
 	return svcs[svc].fclass == DIS_FC_READ;
 }
 
+_Static_assert(OPCUA_PENDING <= 16, "opcua_state.pend_used has a bit per pending entry");
+
 static void pend_free(struct opcua_state *s, struct opcua_pending *e)
 {
 	if (e->copy)
 		s->copy[e->copy - 1].in_use = 0;
 	e->copy = 0;
 	e->svc = 0;
+	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
+}
+
+/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
+ * visits pend[pend_next(m)]. */
+static unsigned pend_next(unsigned m)
+{
+	return (unsigned)__builtin_ctz(m);
 }
 
 static void outcome_fields(struct dis_event *ev, int answered, int fault, uint32_t result,
@@ -1605,7 +1663,7 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 	} else if (e) {
 		dis_ev_uint(&ev, "item_count", e->count);
 		if (e->node_len)
-			dis_ev_str(&ev, "node_id", e->node, e->node_len);
+			dis_ev_str(&ev, "node_id", s->pend_node[e - s->pend], e->node_len);
 	}
 	struct sdec r = { .ev = &ev };
 	if (resp && !bi->is_fault)
@@ -1633,9 +1691,9 @@ static void pend_drop(struct opcua_state *s, struct dis_ctx *ctx, struct opcua_p
 static struct opcua_pending *pend_oldest(struct opcua_state *s, int with_copy)
 {
 	struct opcua_pending *o = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (e->svc && (!with_copy || e->copy) && (!o || e->ts_us < o->ts_us))
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct opcua_pending *e = &s->pend[pend_next(m)];
+		if ((!with_copy || e->copy) && (!o || e->ts_us < o->ts_us))
 			o = e;
 	}
 	return o;
@@ -1644,9 +1702,9 @@ static struct opcua_pending *pend_oldest(struct opcua_state *s, int with_copy)
 static struct opcua_pending *pend_find(struct opcua_state *s, uint32_t handle, uint32_t reqid)
 {
 	struct opcua_pending *found = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (!e->svc || e->handle != handle)
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct opcua_pending *e = &s->pend[pend_next(m)];
+		if (e->handle != handle)
 			continue;
 		if (e->request_id == reqid)
 			return e;
@@ -1721,14 +1779,23 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 		fo->last_us = ctx->ts_us;
 	}
 	struct opcua_pending *slot = NULL;
-	for (unsigned i = 0; i < OPCUA_PENDING; i++) {
-		struct opcua_pending *e = &s->pend[i];
-		if (e->svc && ctx->ts_us > e->ts_us &&
-		    ctx->ts_us - e->ts_us > OPCUA_PENDING_TIMEOUT_US)
-			pend_drop(s, ctx, e);
-		if (!e->svc && !slot)
-			slot = e;
+	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
+	    ctx->ts_us - s->pend_min_us > OPCUA_PENDING_TIMEOUT_US) {
+		/* some request may have timed out: drop those, in table order */
+		uint64_t min = UINT64_MAX;
+		for (unsigned m = s->pend_used; m; m &= m - 1) {
+			struct opcua_pending *e = &s->pend[pend_next(m)];
+			if (ctx->ts_us > e->ts_us &&
+			    ctx->ts_us - e->ts_us > OPCUA_PENDING_TIMEOUT_US)
+				pend_drop(s, ctx, e);
+			else if (e->ts_us < min)
+				min = e->ts_us;
+		}
+		s->pend_min_us = min;
 	}
+	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << OPCUA_PENDING) - 1);
+	if (free_slots)
+		slot = &s->pend[pend_next(free_slots)];
 	if (!slot) {
 		dis_count(ctx, C_PENDING_EVICTED);
 		slot = pend_oldest(s, 0);
@@ -1748,6 +1815,9 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	}
 	memset(slot, 0, sizeof(*slot));
 	slot->ts_us = ctx->ts_us;
+	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
+		s->pend_min_us = ctx->ts_us;
+	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
 	slot->handle = bi->handle;
 	slot->request_id = reqid;
 	slot->count = d.count;
@@ -1755,7 +1825,8 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	slot->dir = (uint8_t)dir;
 	slot->chan = slot_chan;
 	if (d.have_first)
-		slot->node_len = (uint8_t)render_node(&d.first, slot->node, sizeof(slot->node));
+		slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
+						      OPCUA_NODE_STR);
 	slot->copy = copy;
 	if (copy) {
 		struct opcua_copy *c = &s->copy[copy - 1];

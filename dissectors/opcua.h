@@ -41,8 +41,8 @@ struct opcua_pending {
 	uint8_t dir;
 	uint8_t chan;        /* channel slot + 1; 0 unknown */
 	uint8_t copy;        /* copy index + 1; 0: folded, no copy */
-	uint8_t node_len;
-	char node[OPCUA_NODE_STR]; /* first node id of the request, rendered */
+	uint8_t node_len;    /* first node id of the request, rendered in
+			      * opcua_state.pend_node[slot] */
 };
 
 struct opcua_copy {
@@ -78,6 +78,9 @@ struct opcua_state {
 	uint8_t ch_evict; /* next channel slot to give way when all are taken */
 	struct opcua_channel ch[OPCUA_CHANNELS];
 	struct opcua_pending pend[OPCUA_PENDING];
+	uint16_t pend_used;   /* bit i: pend[i] is in use (its svc is not 0) */
+	uint64_t pend_min_us; /* no pending request is older: while the oldest
+			       * cannot have timed out, nothing is scanned */
 	struct opcua_copy copy[OPCUA_PEND_COPIES];
 	struct opcua_fold fold[OPCUA_FOLDS];
 	uint64_t enc_first_us, enc_last_us;
@@ -90,6 +93,7 @@ struct opcua_state {
 	 * (dis_proto.state_zero), only ever read below their kept/len. */
 	uint8_t copy_b[OPCUA_PEND_COPIES][OPCUA_PEND_COPY_BYTES];
 	uint8_t as_b[2][OPCUA_ASM_BYTES];
+	char pend_node[OPCUA_PENDING][OPCUA_NODE_STR]; /* read below node_len */
 };
 
 enum dis_probe_result opcua_probe(const uint8_t *buf, size_t len, int dir);

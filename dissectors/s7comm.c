@@ -1239,6 +1239,22 @@ static void job_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_p
 static void ud_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_pending *e,
 		     int resp_dir, const struct s7_hdr *rh, const struct s7_ud *ru);
 
+_Static_assert(S7_PENDING <= 16, "s7_state.pend_used has a bit per pending entry");
+
+/* Frees a pending entry. */
+static void pend_clear(struct s7_state *s, struct s7_pending *e)
+{
+	e->kind = 0;
+	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
+}
+
+/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
+ * visits pend[pend_next(m)]. */
+static unsigned pend_next(unsigned m)
+{
+	return (unsigned)__builtin_ctz(m);
+}
+
 /* An entry leaves the table: an unanswered operation gets its event. */
 static void pend_drop(struct s7_state *s, struct dis_ctx *ctx, struct s7_pending *e)
 {
@@ -1250,15 +1266,23 @@ static void pend_drop(struct s7_state *s, struct dis_ctx *ctx, struct s7_pending
 		else
 			ud_event(s, ctx, e, 0, NULL, NULL);
 	}
-	e->kind = 0;
+	pend_clear(s, e);
+}
+
+/* The bytes kept of a pending request (e->len of them). */
+static const uint8_t *pend_bytes(const struct s7_state *s, const struct s7_pending *e)
+{
+	return s->pend_b[e - s->pend];
 }
 
 static struct s7_pending *pend_oldest(struct s7_state *s)
 {
 	struct s7_pending *o = NULL;
-	for (unsigned i = 0; i < S7_PENDING; i++)
-		if (s->pend[i].kind && (!o || s->pend[i].ts_us < o->ts_us))
-			o = &s->pend[i];
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct s7_pending *e = &s->pend[pend_next(m)];
+		if (!o || e->ts_us < o->ts_us)
+			o = e;
+	}
 	return o;
 }
 
@@ -1267,22 +1291,33 @@ static void pend_add(struct s7_state *s, struct dis_ctx *ctx, int dir, uint8_t k
 		     int is_cut)
 {
 	struct s7_pending *slot = NULL;
-	for (unsigned i = 0; i < S7_PENDING; i++) {
-		struct s7_pending *e = &s->pend[i];
-		if (e->kind && ctx->ts_us > e->ts_us &&
-		    ctx->ts_us - e->ts_us > S7_PENDING_TIMEOUT_US) {
-			dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_PENDING_TIMED_OUT);
-			pend_drop(s, ctx, e);
+	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
+	    ctx->ts_us - s->pend_min_us > S7_PENDING_TIMEOUT_US) {
+		/* some request may have timed out: drop those, in table order */
+		uint64_t min = UINT64_MAX;
+		for (unsigned m = s->pend_used; m; m &= m - 1) {
+			struct s7_pending *e = &s->pend[pend_next(m)];
+			if (ctx->ts_us > e->ts_us && ctx->ts_us - e->ts_us > S7_PENDING_TIMEOUT_US) {
+				dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_PENDING_TIMED_OUT);
+				pend_drop(s, ctx, e);
+			} else if (e->ts_us < min) {
+				min = e->ts_us;
+			}
 		}
-		if (!e->kind && !slot)
-			slot = e;
+		s->pend_min_us = min;
 	}
+	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << S7_PENDING) - 1);
+	if (free_slots)
+		slot = &s->pend[pend_next(free_slots)];
 	if (!slot) {
 		dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_PENDING_EVICTED);
 		slot = pend_oldest(s);
 		pend_drop(s, ctx, slot);
 	}
 	slot->ts_us = ctx->ts_us;
+	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
+		s->pend_min_us = ctx->ts_us;
+	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
 	slot->ref = ref;
 	slot->kind = kind;
 	slot->dir = (uint8_t)dir;
@@ -1290,15 +1325,15 @@ static void pend_add(struct s7_state *s, struct dis_ctx *ctx, int dir, uint8_t k
 	slot->func = func;
 	slot->len = (uint16_t)(len < S7_PEND_COPY ? len : S7_PEND_COPY);
 	slot->truncated = (uint8_t)(is_cut || len > S7_PEND_COPY);
-	memcpy(slot->pdu, pdu, slot->len);
+	memcpy(s->pend_b[slot - s->pend], pdu, slot->len);
 }
 
 static struct s7_pending *pend_find(struct s7_state *s, uint8_t kind, uint16_t ref, uint16_t func,
 				    int any_func)
 {
 	struct s7_pending *found = NULL;
-	for (unsigned i = 0; i < S7_PENDING; i++) {
-		struct s7_pending *e = &s->pend[i];
+	for (unsigned m = s->pend_used; m; m &= m - 1) {
+		struct s7_pending *e = &s->pend[pend_next(m)];
 		if (e->kind == kind && e->ref == ref && (any_func || e->func == func) &&
 		    (!found || e->ts_us < found->ts_us))
 			found = e;
@@ -1322,7 +1357,7 @@ static void job_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_p
 {
 	struct s7_hdr qh;
 	struct dis_event ev;
-	int have_req = e && s7_header(e->pdu, e->len, &qh) == 0;
+	int have_req = e && s7_header(pend_bytes(s, e), e->len, &qh) == 0;
 	uint8_t func;
 	if (e)
 		func = (uint8_t)e->func;
@@ -1388,7 +1423,7 @@ static void ud_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_pe
 	struct s7_hdr qh;
 	struct s7_ud qu;
 	struct dis_event ev;
-	int have_req = e && s7_header(e->pdu, e->len, &qh) == 0 && ud_parse(&qh, &qu) == 0;
+	int have_req = e && s7_header(pend_bytes(s, e), e->len, &qh) == 0 && ud_parse(&qh, &qu) == 0;
 	const struct s7_ud *u = have_req ? &qu : ru;
 	if (!u)
 		return;
@@ -1469,7 +1504,7 @@ static void s7_ack_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const s
 	}
 	if (e->folded && !h->err_class && !h->err_code) {
 		fold_add(s, ctx, dir, 0, e->func, "read_var", 1);
-		e->kind = 0;
+		pend_clear(s, e);
 		return;
 	}
 	if (e->folded) {
@@ -1480,7 +1515,7 @@ static void s7_ack_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const s
 				s->fold[i].requests--;
 	}
 	job_event(s, ctx, e, dir, h);
-	e->kind = 0;
+	pend_clear(s, e);
 }
 
 static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const struct s7_hdr *h,
@@ -1511,7 +1546,7 @@ static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const st
 		pend_find(s, S7_ROSCTR_USERDATA, h->ref, key, 0) : NULL;
 	if (e && e->folded) {
 		fold_add(s, ctx, dir, 0, 0x10000u | key, action, 1);
-		e->kind = 0;
+		pend_clear(s, e);
 		return;
 	}
 	if (!e && foldable) {
@@ -1525,7 +1560,7 @@ static void s7_ud_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const st
 		dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_UNMATCHED);
 	ud_event(s, ctx, e, dir, h, &u);
 	if (e)
-		e->kind = 0;
+		pend_clear(s, e);
 }
 
 static void s7_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uint8_t *buf,
@@ -1683,7 +1718,7 @@ static void plus_event(struct s7_state *s, struct dis_ctx *ctx, const struct s7_
 	(void)s;
 	struct s7p_hdr qh, rh;
 	struct dis_event ev;
-	int have_req = e && s7p_header(e->pdu, e->len, &qh) == 0;
+	int have_req = e && s7p_header(pend_bytes(s, e), e->len, &qh) == 0;
 	int have_resp = resp && s7p_header(resp, resp_len, &rh) == 0;
 	enum dis_fclass cls = DIS_FC_OTHER;
 	int opstate = -1;
@@ -1784,7 +1819,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 		struct s7_pending *e = pend_find(s, S7P_PROTO_ID, h.seq, h.func, 0);
 		if (e && e->folded) {
 			fold_add(s, ctx, dir, 1, h.func, plus_func_name(h.func), 1);
-			e->kind = 0;
+			pend_clear(s, e);
 			break;
 		}
 		if (!e) {
@@ -1797,7 +1832,7 @@ static void plus_pdu(struct s7_state *s, struct dis_ctx *ctx, int dir, const uin
 		}
 		plus_event(s, ctx, e, dir, buf, len);
 		if (e)
-			e->kind = 0;
+			pend_clear(s, e);
 		break;
 	}
 	case 0x33:

@@ -31,8 +31,7 @@ struct s7_pending {
 	uint8_t folded;    /* a folded read: no event of its own */
 	uint8_t truncated; /* the request was longer than the copy */
 	uint16_t func;     /* job function, userdata group << 8 | subfunction, S7+ function */
-	uint16_t len;      /* bytes in pdu[] */
-	uint8_t pdu[S7_PEND_COPY];
+	uint16_t len;      /* bytes of the request in s7_state.pend_b[slot] */
 };
 
 /* Folded reads of one kind, both directions. */
@@ -74,11 +73,18 @@ struct s7_szl {
 
 struct s7_state {
 	struct s7_pending pend[S7_PENDING];
+	uint16_t pend_used;   /* bit i: pend[i] is in use (its kind is not 0) */
+	uint64_t pend_min_us; /* no pending request is older: while the oldest
+			       * cannot have timed out, nothing is scanned */
 	struct s7_fold fold[S7_FOLDS];
 	struct s7_ident ident;
 	struct s7_szl szl;
 	uint16_t pdu_size;           /* negotiated by setup communication */
 	uint8_t plus_continuing[2];  /* an S7comm-plus PDU goes on in the next TSDU */
+	/* The requests' bytes, apart from their entries so that a table scan
+	 * touches a few cache lines, and last so that they need not be zeroed
+	 * when the state is attached: only ever read below s7_pending.len. */
+	uint8_t pend_b[S7_PENDING][S7_PEND_COPY];
 };
 
 /* Counter layout per direction (after tpkt's own, see tpkt.h). */

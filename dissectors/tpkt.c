@@ -369,6 +369,7 @@ const struct dis_proto tpkt_proto = {
 	.label = "ISO-on-TCP (TPKT/COTP)",
 	.tcp_port = 102,
 	.state_size = sizeof(struct tpkt_state),
+	.state_zero = offsetof(struct tpkt_state, s7.pend_b),
 	.max_pdu = TPKT_PARSE_PREFIX,
 	.probe = tpkt_probe,
 	.init = tpkt_init,

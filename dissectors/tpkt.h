@@ -27,7 +27,9 @@ struct tpkt_state {
 	uint8_t continuing[2]; /* last DT had EOT clear: the TSDU continues */
 	uint8_t frag_cut[2];   /* the TSDU being reassembled outgrew frag[] */
 	uint16_t frag_len[2];  /* bytes of it in frag[] */
-	struct s7_state s7;
+	struct s7_state s7;           /* ends with its request copies, s7.pend_b */
+	/* From s7.pend_b on, buffers only read below their fill level: not
+	 * zeroed when the state is attached (dis_proto.state_zero). */
 	uint8_t frag[2][S7_TSDU_MAX]; /* COTP DT reassembly, per direction */
 };
 
