@@ -515,6 +515,10 @@ static uint64_t map_walk(struct cap_engine *e, struct cap_map *m, double t0, dou
 			if (map_window(e, m, pos, 16) < 0)
 				break;
 		const uint8_t *r = m->win + (pos - m->wbase);
+		/* The hardware prefetcher stops at page boundaries: reach a page
+		 * ahead. */
+		if (pos + 4096 < m->wbase + m->wlen)
+			__builtin_prefetch(r + 4096);
 		uint32_t sec = rd32(r, m->swapped), frac = rd32(r + 4, m->swapped);
 		uint32_t caplen = rd32(r + 8, m->swapped), len = rd32(r + 12, m->swapped);
 		if (caplen > m->snaplen || caplen > m->size - pos - 16)
