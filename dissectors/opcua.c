@@ -286,14 +286,12 @@ static int chunk_ok(uint8_t c)
 /* Checks one header; returns the type or -1. */
 static int header(const uint8_t *buf, size_t len, uint32_t *size)
 {
-	struct rd r = rd_init(buf, len);
-	uint8_t t[3];
-	rd_copy(&r, t, 3);
-	uint8_t chunk = rd_u8(&r);
-	*size = rd_le32(&r);
-	if (!rd_ok(&r))
+	/* type, chunk type, size: 8 fixed bytes, one length check */
+	if (len < 8)
 		return -1;
-	int ty = msg_type(t);
+	uint8_t chunk = buf[3];
+	*size = buf[4] | (uint32_t)buf[5] << 8 | (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
+	int ty = msg_type(buf);
 	if (ty < 0 || !chunk_ok(chunk) || *size < OPCUA_MIN_MSG || *size > OPCUA_MAX_CHUNK)
 		return -1;
 	/* Only MSG (and, rarely, OPN/CLO) are chunked; the others are final. */
