@@ -54,10 +54,23 @@ int dis_proto_index(const struct dis_proto *p)
 	return -1;
 }
 
+/* The well-known ports of the non-passive dissectors, gathered once before
+ * main() (and before any thread): dis_tcp_port_hint() is asked about every
+ * handshake packet's ports. */
+static uint16_t hint_ports[DIS_MAX_PROTOS];
+static unsigned n_hint_ports;
+
+__attribute__((constructor)) static void hint_ports_init(void)
+{
+	for (unsigned i = 0; dis_protos[i] && n_hint_ports < DIS_MAX_PROTOS; i++)
+		if (!dis_protos[i]->passive) /* one without a port answers for 0 */
+			hint_ports[n_hint_ports++] = dis_protos[i]->tcp_port;
+}
+
 int dis_tcp_port_hint(uint16_t port)
 {
-	for (unsigned i = 0; dis_protos[i]; i++)
-		if (dis_protos[i]->tcp_port == port && !dis_protos[i]->passive)
+	for (unsigned i = 0; i < n_hint_ports; i++)
+		if (hint_ports[i] == port)
 			return 1;
 	return 0;
 }
