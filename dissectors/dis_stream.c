@@ -588,7 +588,8 @@ void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint
 {
 	if (f->dis) {
 		feed(rt, f, dir, data, len, ts_us);
-		passive_done(rt, f, ts_us);
+		if (f->dis && f->dis->dead_dirs == 3) /* passive_done()'s cheap test first */
+			passive_done(rt, f, ts_us);
 		return;
 	}
 	if (!f->dis_gave_up)
