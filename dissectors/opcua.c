@@ -1660,8 +1660,15 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 			dis_ev_bool(&ev, c->is_cut ? "request_truncated" : "request_malformed", 1);
 	} else if (e) {
 		dis_ev_uint(&ev, "item_count", e->count);
-		if (e->node_len)
+		if (e->node_numeric) {
+			char nb[OPCUA_NODE_STR];
+			struct ua_node o = { .kind = 0, .ns = e->node_ns, .num = e->node_num };
+			size_t nl = (uint8_t)render_node(&o, nb, sizeof(nb));
+			if (nl)
+				dis_ev_str(&ev, "node_id", nb, nl);
+		} else if (e->node_len) {
 			dis_ev_str(&ev, "node_id", s->pend_node[e - s->pend], e->node_len);
+		}
 	}
 	struct sdec r = { .ev = &ev };
 	if (resp && !bi->is_fault)
@@ -1822,9 +1829,19 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	slot->svc = (uint16_t)(svc + 1);
 	slot->dir = (uint8_t)dir;
 	slot->chan = slot_chan;
-	if (d.have_first)
-		slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
-						      OPCUA_NODE_STR);
+	/* the node is only reported for a request without a copy (emit_op);
+	 * most are numeric, and most folded reads are answered without an
+	 * event: those are rendered only when one is emitted */
+	if (d.have_first && !copy) {
+		if (d.first.kind == 0) {
+			slot->node_numeric = 1;
+			slot->node_ns = d.first.ns;
+			slot->node_num = d.first.num;
+		} else {
+			slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
+							      OPCUA_NODE_STR);
+		}
+	}
 	slot->copy = copy;
 	if (copy) {
 		struct opcua_copy *c = &s->copy[copy - 1];
