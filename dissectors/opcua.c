@@ -402,6 +402,24 @@ struct ua_node {
 /* NodeId or ExpandedNodeId (Part 6 5.2.2.9, 5.2.2.10). Returns 0 or -1. */
 static int ua_nodeid(struct rd *r, struct ua_node *o, int expanded)
 {
+	/* The two short numeric forms (type ids, most tokens and nodes) with
+	 * one length check; the others, and any short read, below. */
+	if (!r->err && r->len - r->off >= 4 && r->base[r->off] <= 0x01) {
+		const uint8_t *p = r->base + r->off;
+		o->kind = 0;
+		o->p = NULL;
+		o->n = 0;
+		if (p[0] == 0x00) {
+			o->ns = 0;
+			o->num = p[1];
+			r->off += 2;
+		} else {
+			o->ns = p[1];
+			o->num = (uint32_t)(p[2] | p[3] << 8);
+			r->off += 4;
+		}
+		return 0;
+	}
 	uint8_t enc = rd_u8(r);
 	memset(o, 0, sizeof(*o));
 	if (!rd_ok(r))
