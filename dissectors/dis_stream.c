@@ -252,14 +252,8 @@ static enum select_result select_dissector(struct dis_runtime *rt, struct flow *
 	int more = 0;
 	rt->st.probes++;
 	/* The protocols whose port matches first, then the others, each in
-	 * registry order: one look at the ports gives both sets (n <= 16). */
-	uint16_t p0 = f->key.port[0], p1 = f->key.port[1];
-	unsigned match = 0;
-	for (unsigned i = 0; i < n; i++) {
-		uint16_t tp = dis_protos[i]->tcp_port;
-		if (tp && (tp == p0 || tp == p1))
-			match |= 1u << i;
-	}
+	 * registry order (n <= 16). */
+	unsigned match = dis_tcp_port_match(f->key.port[0], f->key.port[1]);
 	unsigned sets[2] = { match, ((1u << n) - 1) & ~match };
 	for (int pass = 0; pass < 2; pass++) {
 		for (unsigned m = sets[pass]; m; m &= m - 1) {
