@@ -78,6 +78,8 @@ const struct dis_proto *dis_proto_by_name(const char *name);
 int dis_proto_index(const struct dis_proto *p);
 /* 1 when port is the well-known TCP port of a registered dissector. */
 int dis_tcp_port_hint(uint16_t port);
+/* Bit i set: dis_protos[i] has p0 or p1 as its well-known TCP port. */
+unsigned dis_tcp_port_match(uint16_t p0, uint16_t p1);
 
 /* ---- runtime (dis_stream.c) ---- */
 struct dis_proto_stats {

@@ -251,14 +251,14 @@ static enum select_result select_dissector(struct dis_runtime *rt, struct flow *
 	unsigned n = dis_proto_count();
 	int more = 0;
 	rt->st.probes++;
+	/* The protocols whose port matches first, then the others, each in
+	 * registry order (n <= 16). */
+	unsigned match = dis_tcp_port_match(f->key.port[0], f->key.port[1]);
+	unsigned sets[2] = { match, ((1u << n) - 1) & ~match };
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned i = 0; i < n; i++) {
-			const struct dis_proto *p = dis_protos[i];
-			int port_match = p->tcp_port &&
-					 (p->tcp_port == f->key.port[0] || p->tcp_port == f->key.port[1]);
-			if ((pass == 0) != port_match)
-				continue;
-			enum dis_probe_result r = p->probe(data, len, dir);
+		for (unsigned m = sets[pass]; m; m &= m - 1) {
+			unsigned i = (unsigned)__builtin_ctz(m);
+			enum dis_probe_result r = dis_protos[i]->probe(data, len, dir);
 			if (r == DIS_PROBE_YES)
 				return attach(rt, f, i) == 0 ? SEL_ATTACHED : SEL_NO;
 			if (r == DIS_PROBE_MORE)
@@ -582,7 +582,8 @@ void dis_stream_data(struct dis_runtime *rt, struct flow *f, int dir, const uint
 {
 	if (f->dis) {
 		feed(rt, f, dir, data, len, ts_us);
-		passive_done(rt, f, ts_us);
+		if (f->dis && f->dis->dead_dirs == 3) /* passive_done()'s cheap test first */
+			passive_done(rt, f, ts_us);
 		return;
 	}
 	if (!f->dis_gave_up)

@@ -69,13 +69,13 @@ enum dis_probe_result ftp_probe(const uint8_t *buf, size_t len, int dir)
 	(void)dir;
 	if (len == 0)
 		return DIS_PROBE_MORE;
-	const uint8_t *lf = memchr(buf, '\n', len);
-	size_t line = lf ? (size_t)(lf - buf) : len;
 	int r = txt_probe_reply(buf, len);
 	if (r) {
 		/* A greeting that names FTP: "220 (vsFTPd 3.0.3)", "220 pyftpdlib ready" */
 		if (r == 1)
 			return len < DIS_PROBE_BYTES ? DIS_PROBE_MORE : DIS_PROBE_NO;
+		const uint8_t *lf = memchr(buf, '\n', len);
+		size_t line = lf ? (size_t)(lf - buf) : len;
 		return txt_find(buf, line, "ftp") >= 0 ? DIS_PROBE_YES : DIS_PROBE_NO;
 	}
 	int maybe = 0;
@@ -84,7 +84,7 @@ enum dis_probe_result ftp_probe(const uint8_t *buf, size_t len, int dir)
 		if (txt_lower((unsigned char)ftp_probe_verbs[i][0]) != c0)
 			continue; /* neither begins with it nor may become it */
 		if (txt_prefix(buf, len, ftp_probe_verbs[i]))
-			return lf ? DIS_PROBE_YES : DIS_PROBE_MORE;
+			return memchr(buf, '\n', len) ? DIS_PROBE_YES : DIS_PROBE_MORE;
 		if (txt_maybe(buf, len, ftp_probe_verbs[i]))
 			maybe = 1;
 	}

@@ -81,8 +81,6 @@ static const struct {
 enum dis_probe_result http_probe(const uint8_t *buf, size_t len, int dir)
 {
 	(void)dir;
-	const uint8_t *lf = memchr(buf, '\n', len);
-	size_t line = lf ? (size_t)(lf - buf) : len;
 	if (txt_maybe(buf, len, "HTTP/1.")) {
 		if (len < 7)
 			return DIS_PROBE_MORE;
@@ -95,6 +93,8 @@ enum dis_probe_result http_probe(const uint8_t *buf, size_t len, int dir)
 			continue; /* the first byte tells most of them apart */
 		if (memcmp(buf, http_methods[i].s, k) != 0)
 			continue;
+		const uint8_t *lf = memchr(buf, '\n', len);
+		size_t line = lf ? (size_t)(lf - buf) : len;
 		if (!lf)
 			return len < DIS_PROBE_BYTES ? DIS_PROBE_MORE : DIS_PROBE_NO;
 		/* the request line ends with the version */
@@ -146,9 +146,13 @@ static void http_emit(struct http_state *st, struct dis_ctx *ctx, const struct h
 		TXT_EMIT(&ev, "file.name", q->fname);
 	} else {
 		/* the last path segment of the URI, when it looks like a file */
-		size_t end = 0;
-		while (end < q->uri.len && q->uri.s[end] != '?' && q->uri.s[end] != '#')
-			end++;
+		size_t end = q->uri.len;
+		const char *qm = memchr(q->uri.s, '?', end);
+		if (qm)
+			end = (size_t)(qm - q->uri.s);
+		const char *hash = memchr(q->uri.s, '#', end);
+		if (hash)
+			end = (size_t)(hash - q->uri.s);
 		size_t start = end;
 		while (start > 0 && q->uri.s[start - 1] != '/')
 			start--;
@@ -165,17 +169,18 @@ static void http_emit(struct http_state *st, struct dis_ctx *ctx, const struct h
 /* Request line: "GET /firmware.bin HTTP/1.1". Returns 0 when it is not one. */
 static int http_request_line(struct http_state *st, const uint8_t *p, size_t n)
 {
-	size_t a = 0;
-	while (a < n && p[a] != ' ')
-		a++;
+	const uint8_t *sp = memchr(p, ' ', n);
+	size_t a = sp ? (size_t)(sp - p) : n;
 	if (a == 0 || a == n || a > HTTP_METHOD_MAX)
 		return 0;
-	size_t b = a + 1;
-	while (b < n && p[b] != ' ')
-		b++;
+	sp = memchr(p + a + 1, ' ', n - a - 1);
+	size_t b = sp ? (size_t)(sp - p) : n;
 	if (b == n || !txt_prefix(p + b + 1, n - b - 1, "HTTP/"))
 		return 0;
-	memset(&st->cur, 0, sizeof(st->cur));
+	/* a new request: only the lengths and flags need resetting (the
+	 * string bytes are read only below their length) */
+	st->cur.host.len = st->cur.ua.len = st->cur.ctype.len = st->cur.fname.len = 0;
+	st->cur.host.cut = st->cur.ua.cut = st->cur.ctype.cut = st->cur.fname.cut = 0;
 	TXT_SET(st->cur.method, p, a);
 	TXT_SET(st->cur.uri, p + a + 1, b - a - 1);
 	st->cur.is_head = a == 4 && memcmp(p, "HEAD", 4) == 0;
@@ -208,7 +213,9 @@ static void http_header(struct http_state *st, int is_client, struct http_msg *m
 	size_t vl = n - nl - 1;
 	txt_ltrim(&v, &vl);
 	txt_rtrim(v, &vl);
-#define IS(name) (nl == sizeof(name) - 1 && txt_prefix(p, nl, name))
+	/* the usual spelling first (one compare of known length), then any case */
+#define IS(name)                                                                            \
+	(nl == sizeof(name) - 1 && (memcmp(p, name, sizeof(name) - 1) == 0 || txt_prefix(p, nl, name)))
 	if (IS("Content-Length")) {
 		uint64_t x = 0;
 		size_t i = 0;

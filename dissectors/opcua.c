@@ -286,14 +286,12 @@ static int chunk_ok(uint8_t c)
 /* Checks one header; returns the type or -1. */
 static int header(const uint8_t *buf, size_t len, uint32_t *size)
 {
-	struct rd r = rd_init(buf, len);
-	uint8_t t[3];
-	rd_copy(&r, t, 3);
-	uint8_t chunk = rd_u8(&r);
-	*size = rd_le32(&r);
-	if (!rd_ok(&r))
+	/* type, chunk type, size: 8 fixed bytes, one length check */
+	if (len < 8)
 		return -1;
-	int ty = msg_type(t);
+	uint8_t chunk = buf[3];
+	*size = buf[4] | (uint32_t)buf[5] << 8 | (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
+	int ty = msg_type(buf);
 	if (ty < 0 || !chunk_ok(chunk) || *size < OPCUA_MIN_MSG || *size > OPCUA_MAX_CHUNK)
 		return -1;
 	/* Only MSG (and, rarely, OPN/CLO) are chunked; the others are final. */
@@ -404,6 +402,24 @@ struct ua_node {
 /* NodeId or ExpandedNodeId (Part 6 5.2.2.9, 5.2.2.10). Returns 0 or -1. */
 static int ua_nodeid(struct rd *r, struct ua_node *o, int expanded)
 {
+	/* The two short numeric forms (type ids, most tokens and nodes) with
+	 * one length check; the others, and any short read, below. */
+	if (!r->err && r->len - r->off >= 4 && r->base[r->off] <= 0x01) {
+		const uint8_t *p = r->base + r->off;
+		o->kind = 0;
+		o->p = NULL;
+		o->n = 0;
+		if (p[0] == 0x00) {
+			o->ns = 0;
+			o->num = p[1];
+			r->off += 2;
+		} else {
+			o->ns = p[1];
+			o->num = (uint32_t)(p[2] | p[3] << 8);
+			r->off += 4;
+		}
+		return 0;
+	}
 	uint8_t enc = rd_u8(r);
 	memset(o, 0, sizeof(*o));
 	if (!rd_ok(r))
@@ -1662,8 +1678,15 @@ static void emit_op(struct opcua_state *s, struct dis_ctx *ctx, const struct opc
 			dis_ev_bool(&ev, c->is_cut ? "request_truncated" : "request_malformed", 1);
 	} else if (e) {
 		dis_ev_uint(&ev, "item_count", e->count);
-		if (e->node_len)
+		if (e->node_numeric) {
+			char nb[OPCUA_NODE_STR];
+			struct ua_node o = { .kind = 0, .ns = e->node_ns, .num = e->node_num };
+			size_t nl = (uint8_t)render_node(&o, nb, sizeof(nb));
+			if (nl)
+				dis_ev_str(&ev, "node_id", nb, nl);
+		} else if (e->node_len) {
 			dis_ev_str(&ev, "node_id", s->pend_node[e - s->pend], e->node_len);
+		}
 	}
 	struct sdec r = { .ev = &ev };
 	if (resp && !bi->is_fault)
@@ -1824,9 +1847,19 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	slot->svc = (uint16_t)(svc + 1);
 	slot->dir = (uint8_t)dir;
 	slot->chan = slot_chan;
-	if (d.have_first)
-		slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
-						      OPCUA_NODE_STR);
+	/* the node is only reported for a request without a copy (emit_op);
+	 * most are numeric, and most folded reads are answered without an
+	 * event: those are rendered only when one is emitted */
+	if (d.have_first && !copy) {
+		if (d.first.kind == 0) {
+			slot->node_numeric = 1;
+			slot->node_ns = d.first.ns;
+			slot->node_num = d.first.num;
+		} else {
+			slot->node_len = (uint8_t)render_node(&d.first, s->pend_node[slot - s->pend],
+							      OPCUA_NODE_STR);
+		}
+	}
 	slot->copy = copy;
 	if (copy) {
 		struct opcua_copy *c = &s->copy[copy - 1];

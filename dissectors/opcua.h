@@ -43,6 +43,10 @@ struct opcua_pending {
 	uint8_t copy;        /* copy index + 1; 0: folded, no copy */
 	uint8_t node_len;    /* first node id of the request, rendered in
 			      * opcua_state.pend_node[slot] */
+	uint8_t node_numeric; /* or, when 1, a numeric one kept as node_ns and
+			       * node_num and rendered only if an event needs it */
+	uint16_t node_ns;
+	uint32_t node_num;
 };
 
 struct opcua_copy {

@@ -418,24 +418,30 @@ struct s7_hdr {
 /* 0 on success; -1 when the bytes are not an S7comm header. */
 static int s7_header(const uint8_t *buf, size_t len, struct s7_hdr *h)
 {
-	struct rd r = rd_init(buf, len);
-	memset(h, 0, sizeof(*h));
-	uint8_t id = rd_u8(&r);
-	h->rosctr = rd_u8(&r);
-	rd_skip(&r, 2);
-	h->ref = rd_be16(&r);
-	h->plen = rd_be16(&r);
-	h->dlen = rd_be16(&r);
-	if (h->rosctr == S7_ROSCTR_ACK || h->rosctr == S7_ROSCTR_ACK_DATA) {
-		h->err_class = rd_u8(&r);
-		h->err_code = rd_u8(&r);
-	}
-	if (!rd_ok(&r) || id != S7_PROTO_ID)
+	/* fixed layout: protocol id, ROSCTR, 2 reserved, reference, parameter
+	 * and data lengths, then for ACK / ACK-DATA error class and code; h
+	 * is only meaningful when 0 is returned */
+	if (len < 10 || buf[0] != S7_PROTO_ID)
 		return -1;
-	size_t p = h->plen <= rd_left(&r) ? h->plen : rd_left(&r);
-	h->param = rd_sub(&r, p);
-	size_t d = h->dlen <= rd_left(&r) ? h->dlen : rd_left(&r);
-	h->data = rd_sub(&r, d);
+	size_t hl = 10;
+	h->rosctr = buf[1];
+	h->ref = (uint16_t)(buf[4] << 8 | buf[5]);
+	h->plen = (uint16_t)(buf[6] << 8 | buf[7]);
+	h->dlen = (uint16_t)(buf[8] << 8 | buf[9]);
+	h->err_class = h->err_code = 0;
+	if (h->rosctr == S7_ROSCTR_ACK || h->rosctr == S7_ROSCTR_ACK_DATA) {
+		if (len < 12)
+			return -1;
+		h->err_class = buf[10];
+		h->err_code = buf[11];
+		hl = 12;
+	}
+	size_t left = len - hl;
+	size_t p = h->plen <= left ? h->plen : left;
+	h->param = rd_init(buf + hl, p);
+	left -= p;
+	size_t d = h->dlen <= left ? h->dlen : left;
+	h->data = rd_init(buf + hl + p, d);
 	h->is_short = p < h->plen || d < h->dlen;
 	return 0;
 }

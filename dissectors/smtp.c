@@ -44,13 +44,14 @@ enum dis_probe_result smtp_probe(const uint8_t *buf, size_t len, int dir)
 	(void)dir;
 	if (len == 0)
 		return DIS_PROBE_MORE;
-	const uint8_t *lf = memchr(buf, '\n', len);
-	size_t line = lf ? (size_t)(lf - buf) : len;
 	int r = txt_probe_reply(buf, len);
 	if (r == 1)
 		return len < DIS_PROBE_BYTES ? DIS_PROBE_MORE : DIS_PROBE_NO;
-	if (r == 2) /* "220 mail.example ESMTP Postfix" */
+	if (r == 2) { /* "220 mail.example ESMTP Postfix" */
+		const uint8_t *lf = memchr(buf, '\n', len);
+		size_t line = lf ? (size_t)(lf - buf) : len;
 		return txt_find(buf, line, "SMTP") >= 0 ? DIS_PROBE_YES : DIS_PROBE_NO;
+	}
 	if (txt_maybe(buf, len, "EHLO ") || txt_maybe(buf, len, "HELO ")) {
 		if (len < 5)
 			return DIS_PROBE_MORE;

@@ -65,11 +65,12 @@ static int cotp_type_ok(uint8_t t)
 /* Validates TPKT + COTP header prefix; returns the TPKT length or 0. */
 static unsigned tpkt_header(const uint8_t *buf, size_t len)
 {
-	struct rd r = rd_init(buf, len);
-	uint8_t v = rd_u8(&r), res = rd_u8(&r);
-	uint16_t tl = rd_be16(&r);
-	uint8_t li = rd_u8(&r), type = rd_u8(&r);
-	if (!rd_ok(&r) || v != TPKT_VERSION || res != 0 || tl < TPKT_MIN_LEN)
+	/* the six bytes are fixed: one length check, then plain loads */
+	if (len < 6 || buf[0] != TPKT_VERSION || buf[1] != 0)
+		return 0;
+	unsigned tl = (unsigned)buf[2] << 8 | buf[3];
+	uint8_t li = buf[4], type = buf[5];
+	if (tl < TPKT_MIN_LEN)
 		return 0;
 	/* The COTP header (LI + LI bytes) lies within the packet. */
 	if (li < 2 || (unsigned)li + 1 > (unsigned)tl - TPKT_HDR_LEN || !cotp_type_ok(type))
