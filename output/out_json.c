@@ -400,11 +400,11 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 
 	for (unsigned i = 0; i < ev->nfields; i++) {
 		const struct dis_field *fl = &ev->f[i];
-		/* One strlen and one memrchr per key: the prefix, the leaf and
-		 * both lengths follow, and prefixes compare with memcmp. */
-		size_t kl = strlen(fl->key);
-		const char *dot = memrchr(fl->key, '.', kl);
-		size_t pl = dot ? (size_t)(dot - fl->key) : 0;
+		/* The key and prefix lengths were recorded when the field was
+		 * added: the leaf follows, and prefixes compare with memcmp. */
+		size_t kl = dis_field_key_len(fl);
+		size_t lo = dis_field_leaf_off(fl);
+		size_t pl = lo ? lo - 1 : 0;
 		if (pl != open_len || (pl && memcmp(fl->key, open_path, pl) != 0)) {
 			int keep = open_len && pl ? common_segments(open_path, open_len, fl->key, pl) : 0;
 			while (open_depth > keep) {
@@ -432,7 +432,7 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 			open_len = pl;
 		}
 		/* The member by hand: one room check for key and value. */
-		const char *leaf = dot ? dot + 1 : fl->key;
+		const char *leaf = fl->key + lo;
 		size_t ll = (size_t)(fl->key + kl - leaf);
 		char *p = jw_raw_begin(w, ll + 32);
 		if (!p)
