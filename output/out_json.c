@@ -440,7 +440,7 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 		if (!w->first[w->depth])
 			*p++ = ',';
 		*p++ = '"';
-		p = jw_cpy(p, leaf, ll);
+		p = jw_cpy_short(p, leaf, ll);
 		*p++ = '"';
 		*p++ = ':';
 		switch (fl->type) {

@@ -134,6 +134,53 @@ size_t jw_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Nonzero if one of the 8 bytes of x may need escaping: a byte below 0x20,
+ * from 0x80, '"', the backslash, or a byte equal to those of del (0x7f in
+ * every lane for wire strings). Each term sets the high bit of a lane that
+ * holds such a byte; borrows may also flag lanes above it, never when no
+ * lane holds one, so a zero result is exact and the byte loop decides
+ * otherwise. */
+static inline uint64_t swar_bad(uint64_t x, uint64_t del)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t q = x ^ (0x22 * ones), b = x ^ (0x5c * ones), d = x ^ del;
+	return (x | ((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
+		((d - ones) & ~d)) &
+	       (0x80 * ones);
+}
+
+static inline uint64_t load8(const char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	return x;
+}
+
+/* How many leading bytes of s surely need no escaping: n if none does,
+ * else at most the offset of the first that may. Whole 8-byte words, the
+ * last one overlapping; strings of 4 to 7 bytes as two overlapping 4-byte
+ * words. */
+static inline size_t clean_prefix(const char *s, size_t n, uint64_t del)
+{
+	if (n < 4)
+		return 0;
+	if (n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return swar_bad(a | (uint64_t)b << 32, del) ? 0 : n;
+	}
+	size_t k = 0;
+	while (k + 8 <= n) {
+		if (swar_bad(load8(s + k), del))
+			return k;
+		k += 8;
+	}
+	if (k < n && swar_bad(load8(s + n - 8), del))
+		return k;
+	return n;
+}
+
 /* RFC 8259 section 7 escaping. Wire strings: every byte outside printable
  * ASCII, and the backslash, become the four characters \xNN. Runs of bytes
  * that need no escaping are copied whole. Other strings keep valid UTF-8
@@ -147,9 +194,21 @@ void jw_escape(struct jw *w, const char *s, size_t n, int wire)
 	if (n > SIZE_MAX / 6 || !jw_room(w, n * 6))
 		return;
 	char *o = w->buf + w->len;
+	/* Nearly every string needs no escaping: found out a word at a time,
+	 * and copied whole. */
+	size_t run = clean_prefix(s, n, wire ? 0x7f7f7f7f7f7f7f7full : 0x2222222222222222ull);
+	if (run == n) {
+		if (n <= 16)
+			jw_cpy_short(o, s, n);
+		else
+			memcpy(o, s, n);
+		w->len += n;
+		return;
+	}
 	size_t i = 0;
 	while (i < n) {
-		size_t run = i;
+		if (i)
+			run = i;
 		while (run < n && !(esc_class[(unsigned char)s[run]] & mask))
 			run++;
 		memcpy(o, s + i, run - i);
