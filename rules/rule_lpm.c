@@ -186,6 +186,23 @@ int rule_window_contains(const struct rule_window *w, uint64_t ts_us)
 	return 0;
 }
 
+/* 1 if s holds none of * ? [ \\, with its length in *len. */
+static int plain_suffix(const char *s, size_t *len)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+			return 0;
+	*len = i;
+	return 1;
+}
+
+static unsigned char ascii_lower(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u + 32) : u;
+}
+
 int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 		     const char **pattern)
 {
@@ -201,14 +218,16 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 	for (const char *c = buf; *c; c++)
 		if (*c == '/' || *c == '\\')
 			base = c + 1;
-	size_t bl = strlen(base);
+	size_t bl = strlen(base), sl;
 	for (uint32_t i = 0; i < p->design_patterns.n; i++) {
 		const char *pat = p->design_patterns.s[i];
 		/* "*.ext": a suffix comparison, without fnmatch (every HTTP
 		 * request with a file name is checked) */
-		if (pat[0] == '*' && !strpbrk(pat + 1, "*?[\\")) {
-			size_t sl = strlen(pat + 1);
-			if (bl >= sl && strcasecmp(base + bl - sl, pat + 1) == 0) {
+		if (pat[0] == '*' && plain_suffix(pat + 1, &sl)) {
+			/* the last bytes first (strcasecmp folds ASCII: no
+			 * locale is set) */
+			if (bl >= sl && (sl == 0 || ascii_lower(base[bl - 1]) == ascii_lower(pat[sl])) &&
+			    strcasecmp(base + bl - sl, pat + 1) == 0) {
 				if (pattern)
 					*pattern = pat;
 				return 1;
