@@ -36,10 +36,37 @@
 #define record_write fwrite
 #endif
 
+/* The text of each IPv4 octet value and a dot ("7.", "42.", "255."), padded
+ * to 4 bytes, and its length: an octet is one 4-byte copy. */
+static struct {
+	char txt[4];
+} octet_txt[256];
+static uint8_t octet_len[256];
+
+static void octet_init(void)
+{
+	if (octet_len[0])
+		return;
+	for (unsigned v = 0; v < 256; v++) {
+		char *t = octet_txt[v].txt;
+		unsigned n = 0;
+		if (v >= 100)
+			t[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[n++] = (char)('0' + v / 10 % 10);
+		t[n++] = (char)('0' + v % 10);
+		t[n++] = '.';
+		while (n < 4)
+			t[n++] = '\0';
+		octet_len[v] = (uint8_t)(v >= 100 ? 4 : v >= 10 ? 3 : 2);
+	}
+}
+
 int out_json_open(struct out_json *o, const char *path, unsigned what, char *errbuf, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	jw_init(&o->w);
+	octet_init();
 	o->what = what;
 	if (!path || strcmp(path, "-") == 0) {
 		o->fp = stdout;
@@ -298,15 +325,8 @@ static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 	}
 	for (int i = 12; i < 16; i++) {
 		unsigned v = addr[i];
-		if (v >= 100) {
-			*p++ = (char)('0' + v / 100);
-			p = jw_cpy(p, jw_digit_pairs + 2 * (v % 100), 2);
-		} else if (v >= 10) {
-			p = jw_cpy(p, jw_digit_pairs + 2 * v, 2);
-		} else {
-			*p++ = (char)('0' + v);
-		}
-		*p++ = '.';
+		memcpy(p, octet_txt[v].txt, 4);
+		p += octet_len[v];
 	}
 	return p - 1;
 }
@@ -316,8 +336,9 @@ static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 #define VLAN_ROOM 32
 
 /* The endpoint object as hand-built text at p: pre is ,"name":{"ip":" */
-static char *put_endpoint(char *p, const char *pre, size_t pre_len, const struct flow *f, int dir,
-			  int with_counts)
+/* Inlined so that the prefix is copied with its length known. */
+static inline __attribute__((always_inline)) char *
+put_endpoint(char *p, const char *pre, size_t pre_len, const struct flow *f, int dir, int with_counts)
 {
 	p = jw_cpy(p, pre, pre_len);
 	p = put_addr(p, flow_addr(f, dir), f->key.ip_ver);
