@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define JW_INITIAL_CAP 8192
 
@@ -134,19 +137,18 @@ size_t jw_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Nonzero if one of the 8 bytes of x may need escaping: a byte below 0x20,
+/* Nonzero if one of the 8 bytes of x needs escaping: a byte below 0x20,
  * from 0x80, '"', the backslash, or a byte equal to those of del (0x7f in
- * every lane for wire strings). Each term sets the high bit of a lane that
- * holds such a byte; borrows may also flag lanes above it, never when no
- * lane holds one, so a zero result is exact and the byte loop decides
- * otherwise. */
+ * every lane for wire strings). Per lane on the low 7 bits, so no carry
+ * crosses lanes: y + 0x60 has the high bit iff y >= 0x20, (y ^ c) + 0x7f
+ * iff y != c. */
 static inline uint64_t swar_bad(uint64_t x, uint64_t del)
 {
-	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t q = x ^ (0x22 * ones), b = x ^ (0x5c * ones), d = x ^ del;
-	return (x | ((x - 0x20 * ones) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) |
-		((d - ones) & ~d)) &
-	       (0x80 * ones);
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f * ones;
+	uint64_t y = x & low7;
+	uint64_t ok = (y + 0x60 * ones) & ((y ^ (0x22 * ones)) + low7) &
+		      ((y ^ (0x5c * ones)) + low7) & ((y ^ del) + low7) & ~x;
+	return ~ok & (0x80 * ones);
 }
 
 static inline uint64_t load8(const char *s)
@@ -156,12 +158,27 @@ static inline uint64_t load8(const char *s)
 	return x;
 }
 
-/* How many leading bytes of s surely need no escaping: n if none does,
- * else at most the offset of the first that may. Whole 8-byte words, the
- * last one overlapping; strings of 4 to 7 bytes as two overlapping 4-byte
- * words. */
-static inline size_t clean_prefix(const char *s, size_t n, uint64_t del)
+#ifdef __SSE2__
+/* swar_bad() of 16 bytes: a signed compare below 0x20 also takes the bytes
+ * from 0x80. */
+static inline int sse_bad(const char *s, __m128i del)
 {
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i b = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x22)),
+					      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x5c)),
+							   _mm_cmpeq_epi8(v, del))));
+	return _mm_movemask_epi8(b);
+}
+#endif
+
+/* How many leading bytes of s surely need no escaping: n if none does,
+ * else at most the offset of the first that does. Whole words, the last
+ * one overlapping; strings of 4 to 7 bytes as two overlapping 4-byte
+ * words. */
+static inline size_t clean_prefix(const char *s, size_t n, int wire)
+{
+	uint64_t del = wire ? 0x7f7f7f7f7f7f7f7full : 0x2222222222222222ull;
 	if (n < 4)
 		return 0;
 	if (n < 8) {
@@ -171,6 +188,19 @@ static inline size_t clean_prefix(const char *s, size_t n, uint64_t del)
 		return swar_bad(a | (uint64_t)b << 32, del) ? 0 : n;
 	}
 	size_t k = 0;
+#ifdef __SSE2__
+	if (n >= 16) {
+		__m128i d = _mm_set1_epi8((char)(del & 0xff));
+		while (k + 16 <= n) {
+			if (sse_bad(s + k, d))
+				return k;
+			k += 16;
+		}
+		if (k < n && sse_bad(s + n - 16, d))
+			return k;
+		return n;
+	}
+#endif
 	while (k + 8 <= n) {
 		if (swar_bad(load8(s + k), del))
 			return k;
@@ -186,25 +216,36 @@ static inline size_t clean_prefix(const char *s, size_t n, uint64_t del)
  * that need no escaping are copied whole. Other strings keep valid UTF-8
  * sequences and get U+FFFD for each byte that is not part of one, so the
  * record is valid UTF-8 JSON whatever the string held. */
+static void escape_slow(struct jw *w, const char *s, size_t n, int wire, size_t run);
+
 void jw_escape(struct jw *w, const char *s, size_t n, int wire)
 {
-	static const char hex[] = "0123456789abcdef";
-	const uint8_t mask = wire ? 2 : 1;
 	/* Worst case 6 output bytes per input byte. */
 	if (n > SIZE_MAX / 6 || !jw_room(w, n * 6))
 		return;
-	char *o = w->buf + w->len;
 	/* Nearly every string needs no escaping: found out a word at a time,
-	 * and copied whole. */
-	size_t run = clean_prefix(s, n, wire ? 0x7f7f7f7f7f7f7f7full : 0x2222222222222222ull);
-	if (run == n) {
-		if (n <= 16)
-			jw_cpy_short(o, s, n);
-		else
-			memcpy(o, s, n);
-		w->len += n;
+	 * and copied whole; the rest in escape_slow(). */
+	size_t run = clean_prefix(s, n, wire);
+	if (run != n) {
+		escape_slow(w, s, n, wire, run);
 		return;
 	}
+	char *o = w->buf + w->len;
+	if (n <= 16)
+		jw_cpy_short(o, s, n);
+	else
+		memcpy(o, s, n);
+	w->len += n;
+}
+
+/* jw_escape() of a string that may need escaping from byte run on (room
+ * made). */
+static __attribute__((noinline)) void escape_slow(struct jw *w, const char *s, size_t n, int wire,
+						  size_t run)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t mask = wire ? 2 : 1;
+	char *o = w->buf + w->len;
 	size_t i = 0;
 	while (i < n) {
 		if (i)
