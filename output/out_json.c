@@ -316,7 +316,7 @@ static void add_common(struct out_json *o, uint64_t ts_us)
 
 /* The address as dec_addr_str() gives it, at p (room for 64 bytes). IPv4,
  * nearly every address, is formatted in place. */
-static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
+static inline char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 {
 	if (ip_ver != 4) {
 		char ip[64];
@@ -497,8 +497,20 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 		return;
 	const struct flow *f = ev->flow;
 	const char *proto = ev->proto ? ev->proto->name : "unknown";
-	const char *fclass = dis_fclass_name((enum dis_fclass)ev->fclass);
-	size_t al = strlen(ev->action), pl = strlen(proto), fl = strlen(fclass);
+	/* dis_fclass_name() with its length */
+	static const struct {
+		const char *s;
+		size_t n;
+	} fclass_names[DIS_FC__COUNT + 1] = {
+		[DIS_FC_READ] = { JW_LIT("read") },	  [DIS_FC_WRITE] = { JW_LIT("write") },
+		[DIS_FC_PROGRAM] = { JW_LIT("program") }, [DIS_FC_CONTROL] = { JW_LIT("control") },
+		[DIS_FC_DIAGNOSTIC] = { JW_LIT("diagnostic") },
+		[DIS_FC_SESSION] = { JW_LIT("session") }, [DIS_FC_OTHER] = { JW_LIT("other") },
+		[DIS_FC__COUNT] = { JW_LIT("other") },
+	};
+	unsigned fci = ev->fclass < DIS_FC__COUNT ? ev->fclass : DIS_FC__COUNT;
+	const char *fclass = fclass_names[fci].s;
+	size_t al = strlen(ev->action), pl = strlen(proto), fl = fclass_names[fci].n;
 	struct jw *w = &o->w;
 	add_common(o, ev->ts_us);
 
