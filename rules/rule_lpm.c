@@ -186,21 +186,38 @@ int rule_window_contains(const struct rule_window *w, uint64_t ts_us)
 	return 0;
 }
 
-/* 1 if s holds none of * ? [ \\, with its length in *len. */
-static int plain_suffix(const char *s, size_t *len)
+/* The length of the literal run at the start of s: up to the first of
+ * * ? [ \\ or the end. */
+static size_t lit_run(const char *s)
 {
 	size_t i = 0;
 	for (; s[i]; i++)
 		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
-			return 0;
-	*len = i;
-	return 1;
+			break;
+	return i;
 }
 
 static unsigned char ascii_lower(char c)
 {
 	unsigned char u = (unsigned char)c;
 	return u >= 'A' && u <= 'Z' ? (unsigned char)(u + 32) : u;
+}
+
+/* 1 if hay (hl bytes) holds lit (ll >= 1 bytes), ASCII case folded as
+ * fnmatch(FNM_CASEFOLD) folds in the C locale. */
+static int has_folded(const char *hay, size_t hl, const char *lit, size_t ll)
+{
+	unsigned char c0 = ascii_lower(lit[0]);
+	for (size_t i = 0; i + ll <= hl; i++) {
+		if (ascii_lower(hay[i]) != c0)
+			continue;
+		size_t k = 1;
+		while (k < ll && ascii_lower(hay[i + k]) == ascii_lower(lit[k]))
+			k++;
+		if (k == ll)
+			return 1;
+	}
+	return 0;
 }
 
 int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
@@ -223,7 +240,8 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 		const char *pat = p->design_patterns.s[i];
 		/* "*.ext": a suffix comparison, without fnmatch (every HTTP
 		 * request with a file name is checked) */
-		if (pat[0] == '*' && plain_suffix(pat + 1, &sl)) {
+		sl = pat[0] == '*' ? lit_run(pat + 1) : 0;
+		if (pat[0] == '*' && pat[1 + sl] == '\0') {
 			/* the last bytes first (strcasecmp folds ASCII: no
 			 * locale is set) */
 			if (bl >= sl && (sl == 0 || ascii_lower(base[bl - 1]) == ascii_lower(pat[sl])) &&
@@ -234,6 +252,10 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 			}
 			continue;
 		}
+		/* "*lit...": the name must hold lit somewhere, or fnmatch
+		 * cannot match */
+		if (sl && !has_folded(base, bl, pat + 1, sl))
+			continue;
 		if (fnmatch(pat, base, FNM_CASEFOLD) == 0) {
 			if (pattern)
 				*pattern = pat;
