@@ -529,12 +529,26 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 	p = jw_cpy(p, JW_LIT(",\"action\":\""));
 	p = jw_cpy(p, ev->action, al);
 	p = jw_cpy(p, JW_LIT("\",\"dataset\":\"zonewatch."));
-	jw_raw_end(w, p);
-	jw_escape(w, proto, pl, 0);
-
-	p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + pl + fl);
-	if (!p)
-		goto out;
+	/* The name escaped: a name that jw_escape() once copied as it was
+	 * (same length: every escape is longer than its byte) is remembered
+	 * by address and copied directly after that. */
+	const char **cn = &o->clean_names[((uintptr_t)proto >> 4) % 8];
+	if (*cn == proto) {
+		jw_raw_end(w, p);
+		p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + 2 * pl + fl);
+		if (!p)
+			goto out;
+		p = jw_cpy(p, proto, pl);
+	} else {
+		jw_raw_end(w, p);
+		size_t before = w->len;
+		jw_escape(w, proto, pl, 0);
+		if (w->len - before == pl)
+			*cn = proto;
+		p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + pl + fl);
+		if (!p)
+			goto out;
+	}
 	p = jw_cpy(p, JW_LIT("\"}"));
 	p = put_endpoint(p, JW_LIT(",\"source\":{\"ip\":\""), f, 0, 0);
 	p = put_endpoint(p, JW_LIT(",\"destination\":{\"ip\":\""), f, 1, 0);

@@ -47,6 +47,9 @@ struct out_json {
 		uint64_t key;
 		char head[20];
 	} ts_cache[4];
+	/* Protocol names (static strings of the dissectors) seen to need no
+	 * escaping, by address: written as they are. */
+	const char *clean_names[8];
 };
 
 /* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */
