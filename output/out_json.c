@@ -77,11 +77,16 @@ int out_json_open(struct out_json *o, const char *path, unsigned what, char *err
 			return -1;
 		}
 		o->own_fp = 1;
-		setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+		/* Our own buffer: with a NULL one glibc ignores the size and
+		 * uses st_blksize (4 KiB), a write(2) every few records. */
+		o->iobuf = malloc(OUT_FILE_BUFFER);
+		setvbuf(o->fp, o->iobuf, _IOFBF, OUT_FILE_BUFFER);
 		o->path = strdup(path);
 		if (!o->path) {
 			fclose(o->fp);
 			o->fp = NULL;
+			free(o->iobuf);
+			o->iobuf = NULL;
 			snprintf(errbuf, errlen, "out of memory");
 			return -1;
 		}
@@ -103,7 +108,7 @@ static int swap_file(struct out_json *o, const char *mode, char *errbuf, size_t 
 	if (fclose(o->fp) != 0)
 		o->write_errors++;
 	o->fp = nf;
-	setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+	setvbuf(o->fp, o->iobuf, _IOFBF, OUT_FILE_BUFFER);
 	struct stat st;
 	o->bytes = fstat(fileno(nf), &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
@@ -158,6 +163,8 @@ int out_json_close(struct out_json *o)
 	if (o->own_fp && fclose(o->fp) != 0)
 		rc = -1;
 	o->fp = NULL;
+	free(o->iobuf);
+	o->iobuf = NULL;
 	jw_free(&o->w);
 	free(o->path);
 	o->path = NULL;

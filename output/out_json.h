@@ -27,6 +27,7 @@ struct rule_run_stats;
 struct out_json {
 	FILE *fp;
 	int own_fp;
+	char *iobuf;          /* fp's stdio buffer (files we open), NULL otherwise */
 	unsigned what;
 	const char *observer; /* observer.name, NULL to leave out */
 	struct dis_ndpi *nd;  /* for protocol names in flow records */
