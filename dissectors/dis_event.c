@@ -68,7 +68,21 @@ void dis_ev_str_m(struct dis_event *ev, const char *key, unsigned meta, const ch
 	}
 	f->str_off = ev->str_used;
 	f->str_len = (uint16_t)len;
-	if (len)
-		memcpy(ev->str + ev->str_used, s, len);
+	char *o = ev->str + ev->str_used;
+	/* most strings are short: two overlapping fixed-size copies rather
+	 * than a memcpy() call */
+	if (len >= 8 && len <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + len - 8, s + len - 8, 8);
+	} else if (len >= 4 && len < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + len - 4, s + len - 4, 4);
+	} else if (len > 16) {
+		memcpy(o, s, len);
+	} else if (len) {
+		o[0] = s[0];
+		o[len / 2] = s[len / 2];
+		o[len - 1] = s[len - 1];
+	}
 	ev->str_used = (uint16_t)(ev->str_used + len);
 }
