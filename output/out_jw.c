@@ -45,10 +45,12 @@ static void esc_init(void)
 /* Exactly 8 digits of v (< 10^8), with leading zeros. */
 static char *utoa8(char *o, uint32_t v)
 {
-	for (int i = 6; i >= 0; i -= 2) {
-		memcpy(o + i, jw_digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
+	/* two halves of 4 digits, each two pairs: three divisions */
+	uint32_t a = v / 10000, b = v % 10000;
+	memcpy(o, jw_digit_pairs + 2 * (a / 100), 2);
+	memcpy(o + 2, jw_digit_pairs + 2 * (a % 100), 2);
+	memcpy(o + 4, jw_digit_pairs + 2 * (b / 100), 2);
+	memcpy(o + 6, jw_digit_pairs + 2 * (b % 100), 2);
 	return o + 8;
 }
 
@@ -57,7 +59,9 @@ char *jw_utoa_big(char *o, uint64_t v)
 {
 	uint32_t lo = (uint32_t)(v % 100000000u);
 	uint64_t hi = v / 100000000u;
-	if (hi <= UINT32_MAX) {
+	if (hi >= 10000000u && hi < 100000000u) {
+		o = utoa8(o, (uint32_t)hi); /* microsecond times of this century */
+	} else if (hi <= UINT32_MAX) {
 		o = jw_utoa32(o, (uint32_t)hi);
 	} else {
 		o = jw_utoa32(o, (uint32_t)(hi / 100000000u));
