@@ -203,6 +203,19 @@ static unsigned char ascii_lower(char c)
 	return u >= 'A' && u <= 'Z' ? (unsigned char)(u + 32) : u;
 }
 
+uint32_t rule_design_meta(const char *pat)
+{
+	uint32_t star = pat[0] == '*';
+	size_t sl = star ? lit_run(pat + 1) : 0;
+	uint32_t plain = star && pat[1 + sl] == '\0';
+	if (sl > UINT32_MAX >> 3) {
+		/* a shorter literal only weakens fnmatch's prefilter */
+		sl = UINT32_MAX >> 3;
+		plain = 0;
+	}
+	return (uint32_t)sl << 3 | star << 2 | plain << 1 | 1u;
+}
+
 /* 1 if hay (hl bytes) holds lit (ll >= 1 bytes), ASCII case folded as
  * fnmatch(FNM_CASEFOLD) folds in the C locale. */
 static int has_folded(const char *hay, size_t hl, const char *lit, size_t ll)
@@ -240,8 +253,9 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 		const char *pat = p->design_patterns.s[i];
 		/* "*.ext": a suffix comparison, without fnmatch (every HTTP
 		 * request with a file name is checked) */
-		sl = pat[0] == '*' ? lit_run(pat + 1) : 0;
-		if (pat[0] == '*' && pat[1 + sl] == '\0') {
+		uint32_t m = p->design_meta ? p->design_meta[i] : rule_design_meta(pat);
+		sl = m >> 3;
+		if (m & 2) {
 			/* the last bytes first (strcasecmp folds ASCII: no
 			 * locale is set) */
 			if (bl >= sl && (sl == 0 || ascii_lower(base[bl - 1]) == ascii_lower(pat[sl])) &&
