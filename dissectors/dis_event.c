@@ -17,7 +17,8 @@ const char *dis_fclass_name(enum dis_fclass c)
 	return (unsigned)c < DIS_FC__COUNT ? fclass_names[c] : "other";
 }
 
-static struct dis_field *add(struct dis_event *ev, const char *key, uint8_t type)
+static inline struct dis_field *add(struct dis_event *ev, const char *key, unsigned meta,
+				    uint8_t type)
 {
 	if (ev->nfields >= DIS_EV_MAX_FIELDS) {
 		ev->flags |= DIS_EV_TRUNCATED;
@@ -26,38 +27,40 @@ static struct dis_field *add(struct dis_event *ev, const char *key, uint8_t type
 	struct dis_field *f = &ev->f[ev->nfields++];
 	f->key = key;
 	f->type = type;
+	f->key_len = (uint8_t)meta;
+	f->leaf_off = (uint8_t)(meta >> 8);
 	f->str_off = 0;
 	f->str_len = 0;
-	f->v.u = 0;
 	return f;
 }
 
-void dis_ev_uint(struct dis_event *ev, const char *key, uint64_t v)
+void dis_ev_uint_m(struct dis_event *ev, const char *key, unsigned meta, uint64_t v)
 {
-	struct dis_field *f = add(ev, key, DIS_F_UINT);
+	struct dis_field *f = add(ev, key, meta, DIS_F_UINT);
 	if (f)
 		f->v.u = v;
 }
 
-void dis_ev_int(struct dis_event *ev, const char *key, int64_t v)
+void dis_ev_int_m(struct dis_event *ev, const char *key, unsigned meta, int64_t v)
 {
-	struct dis_field *f = add(ev, key, DIS_F_INT);
+	struct dis_field *f = add(ev, key, meta, DIS_F_INT);
 	if (f)
 		f->v.i = v;
 }
 
-void dis_ev_bool(struct dis_event *ev, const char *key, int v)
+void dis_ev_bool_m(struct dis_event *ev, const char *key, unsigned meta, int v)
 {
-	struct dis_field *f = add(ev, key, DIS_F_BOOL);
+	struct dis_field *f = add(ev, key, meta, DIS_F_BOOL);
 	if (f)
 		f->v.u = v != 0;
 }
 
-void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len)
+void dis_ev_str_m(struct dis_event *ev, const char *key, unsigned meta, const char *s, size_t len)
 {
-	struct dis_field *f = add(ev, key, DIS_F_STR);
+	struct dis_field *f = add(ev, key, meta, DIS_F_STR);
 	if (!f)
 		return;
+	f->v.u = 0;
 	size_t room = sizeof(ev->str) - ev->str_used;
 	if (len > room) {
 		len = room;
@@ -65,7 +68,21 @@ void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len
 	}
 	f->str_off = ev->str_used;
 	f->str_len = (uint16_t)len;
-	if (len)
-		memcpy(ev->str + ev->str_used, s, len);
+	char *o = ev->str + ev->str_used;
+	/* most strings are short: two overlapping fixed-size copies rather
+	 * than a memcpy() call */
+	if (len >= 8 && len <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + len - 8, s + len - 8, 8);
+	} else if (len >= 4 && len < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + len - 4, s + len - 4, 4);
+	} else if (len > 16) {
+		memcpy(o, s, len);
+	} else if (len) {
+		o[0] = s[0];
+		o[len / 2] = s[len / 2];
+		o[len - 1] = s[len - 1];
+	}
 	ev->str_used = (uint16_t)(ev->str_used + len);
 }

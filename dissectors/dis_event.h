@@ -39,6 +39,11 @@ enum dis_ftype { DIS_F_UINT, DIS_F_INT, DIS_F_BOOL, DIS_F_STR };
 struct dis_field {
 	const char *key;
 	uint8_t type;
+	/* strlen(key) and where its leaf starts (just after the last dot, 0
+	 * if none), recorded when the field is added so that neither the
+	 * output nor the policy has to scan the key. key_len 0: not recorded
+	 * (a key longer than 255 bytes), compute them. */
+	uint8_t key_len, leaf_off;
 	uint16_t str_off, str_len;
 	union {
 		uint64_t u;
@@ -64,17 +69,65 @@ struct dis_event {
 	char str[DIS_EV_STR_BYTES];
 };
 
-void dis_ev_uint(struct dis_event *ev, const char *key, uint64_t v);
-void dis_ev_int(struct dis_event *ev, const char *key, int64_t v);
-void dis_ev_bool(struct dis_event *ev, const char *key, int v);
+/* The out-of-line adders, with the key's dis_key_meta(); call them through
+ * the functions below. */
+void dis_ev_uint_m(struct dis_event *ev, const char *key, unsigned meta, uint64_t v);
+void dis_ev_int_m(struct dis_event *ev, const char *key, unsigned meta, int64_t v);
+void dis_ev_bool_m(struct dis_event *ev, const char *key, unsigned meta, int v);
+void dis_ev_str_m(struct dis_event *ev, const char *key, unsigned meta, const char *s, size_t len);
+
+/* key_len | leaf_off << 8 of a key (0 if longer than 255 bytes). Inline: for
+ * a literal key (nearly every caller) strlen and strrchr fold to constants. */
+static inline unsigned dis_key_meta(const char *key)
+{
+	size_t kl = strlen(key);
+	if (kl == 0 || kl > 255)
+		return 0;
+	const char *dot = strrchr(key, '.');
+	return (unsigned)kl | (unsigned)(dot ? (size_t)(dot + 1 - key) : 0) << 8;
+}
+
+static inline void dis_ev_uint(struct dis_event *ev, const char *key, uint64_t v)
+{
+	dis_ev_uint_m(ev, key, dis_key_meta(key), v);
+}
+
+static inline void dis_ev_int(struct dis_event *ev, const char *key, int64_t v)
+{
+	dis_ev_int_m(ev, key, dis_key_meta(key), v);
+}
+
+static inline void dis_ev_bool(struct dis_event *ev, const char *key, int v)
+{
+	dis_ev_bool_m(ev, key, dis_key_meta(key), v);
+}
+
 /* Copies len bytes of s (not necessarily NUL-terminated, may hold any byte:
  * the output escapes it). Long strings are cut and flagged. */
-void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len);
+static inline void dis_ev_str(struct dis_event *ev, const char *key, const char *s, size_t len)
+{
+	dis_ev_str_m(ev, key, dis_key_meta(key), s, len);
+}
+
 /* A NUL-terminated string; inline so that the length of a literal (most
  * callers pass one, or a name from a table) is known at compile time. */
 static inline void dis_ev_cstr(struct dis_event *ev, const char *key, const char *s)
 {
 	dis_ev_str(ev, key, s, strlen(s));
+}
+
+/* The key length of a field, and where its leaf starts (0: no dot). */
+static inline size_t dis_field_key_len(const struct dis_field *f)
+{
+	return f->key_len ? f->key_len : strlen(f->key);
+}
+
+static inline size_t dis_field_leaf_off(const struct dis_field *f)
+{
+	if (f->key_len)
+		return f->leaf_off;
+	const char *dot = strrchr(f->key, '.');
+	return dot ? (size_t)(dot + 1 - f->key) : 0;
 }
 
 const char *dis_fclass_name(enum dis_fclass c);

@@ -36,10 +36,37 @@
 #define record_write fwrite
 #endif
 
+/* The text of each IPv4 octet value and a dot ("7.", "42.", "255."), padded
+ * to 4 bytes, and its length: an octet is one 4-byte copy. */
+static struct {
+	char txt[4];
+} octet_txt[256];
+static uint8_t octet_len[256];
+
+static void octet_init(void)
+{
+	if (octet_len[0])
+		return;
+	for (unsigned v = 0; v < 256; v++) {
+		char *t = octet_txt[v].txt;
+		unsigned n = 0;
+		if (v >= 100)
+			t[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[n++] = (char)('0' + v / 10 % 10);
+		t[n++] = (char)('0' + v % 10);
+		t[n++] = '.';
+		while (n < 4)
+			t[n++] = '\0';
+		octet_len[v] = (uint8_t)(v >= 100 ? 4 : v >= 10 ? 3 : 2);
+	}
+}
+
 int out_json_open(struct out_json *o, const char *path, unsigned what, char *errbuf, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	jw_init(&o->w);
+	octet_init();
 	o->what = what;
 	if (!path || strcmp(path, "-") == 0) {
 		o->fp = stdout;
@@ -50,11 +77,16 @@ int out_json_open(struct out_json *o, const char *path, unsigned what, char *err
 			return -1;
 		}
 		o->own_fp = 1;
-		setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+		/* Our own buffer: with a NULL one glibc ignores the size and
+		 * uses st_blksize (4 KiB), a write(2) every few records. */
+		o->iobuf = malloc(OUT_FILE_BUFFER);
+		setvbuf(o->fp, o->iobuf, _IOFBF, OUT_FILE_BUFFER);
 		o->path = strdup(path);
 		if (!o->path) {
 			fclose(o->fp);
 			o->fp = NULL;
+			free(o->iobuf);
+			o->iobuf = NULL;
 			snprintf(errbuf, errlen, "out of memory");
 			return -1;
 		}
@@ -76,7 +108,7 @@ static int swap_file(struct out_json *o, const char *mode, char *errbuf, size_t 
 	if (fclose(o->fp) != 0)
 		o->write_errors++;
 	o->fp = nf;
-	setvbuf(o->fp, NULL, _IOFBF, OUT_FILE_BUFFER);
+	setvbuf(o->fp, o->iobuf, _IOFBF, OUT_FILE_BUFFER);
 	struct stat st;
 	o->bytes = fstat(fileno(nf), &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
@@ -131,6 +163,8 @@ int out_json_close(struct out_json *o)
 	if (o->own_fp && fclose(o->fp) != 0)
 		rc = -1;
 	o->fp = NULL;
+	free(o->iobuf);
+	o->iobuf = NULL;
 	jw_free(&o->w);
 	free(o->path);
 	o->path = NULL;
@@ -289,7 +323,7 @@ static void add_common(struct out_json *o, uint64_t ts_us)
 
 /* The address as dec_addr_str() gives it, at p (room for 64 bytes). IPv4,
  * nearly every address, is formatted in place. */
-static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
+static inline char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 {
 	if (ip_ver != 4) {
 		char ip[64];
@@ -298,15 +332,8 @@ static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 	}
 	for (int i = 12; i < 16; i++) {
 		unsigned v = addr[i];
-		if (v >= 100) {
-			*p++ = (char)('0' + v / 100);
-			p = jw_cpy(p, jw_digit_pairs + 2 * (v % 100), 2);
-		} else if (v >= 10) {
-			p = jw_cpy(p, jw_digit_pairs + 2 * v, 2);
-		} else {
-			*p++ = (char)('0' + v);
-		}
-		*p++ = '.';
+		memcpy(p, octet_txt[v].txt, 4);
+		p += octet_len[v];
 	}
 	return p - 1;
 }
@@ -316,8 +343,9 @@ static char *put_addr(char *p, const uint8_t addr[16], int ip_ver)
 #define VLAN_ROOM 32
 
 /* The endpoint object as hand-built text at p: pre is ,"name":{"ip":" */
-static char *put_endpoint(char *p, const char *pre, size_t pre_len, const struct flow *f, int dir,
-			  int with_counts)
+/* Inlined so that the prefix is copied with its length known. */
+static inline __attribute__((always_inline)) char *
+put_endpoint(char *p, const char *pre, size_t pre_len, const struct flow *f, int dir, int with_counts)
 {
 	p = jw_cpy(p, pre, pre_len);
 	p = put_addr(p, flow_addr(f, dir), f->key.ip_ver);
@@ -400,11 +428,11 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 
 	for (unsigned i = 0; i < ev->nfields; i++) {
 		const struct dis_field *fl = &ev->f[i];
-		/* One strlen and one memrchr per key: the prefix, the leaf and
-		 * both lengths follow, and prefixes compare with memcmp. */
-		size_t kl = strlen(fl->key);
-		const char *dot = memrchr(fl->key, '.', kl);
-		size_t pl = dot ? (size_t)(dot - fl->key) : 0;
+		/* The key and prefix lengths were recorded when the field was
+		 * added: the leaf follows, and prefixes compare with memcmp. */
+		size_t kl = dis_field_key_len(fl);
+		size_t lo = dis_field_leaf_off(fl);
+		size_t pl = lo ? lo - 1 : 0;
 		if (pl != open_len || (pl && memcmp(fl->key, open_path, pl) != 0)) {
 			int keep = open_len && pl ? common_segments(open_path, open_len, fl->key, pl) : 0;
 			while (open_depth > keep) {
@@ -432,7 +460,7 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 			open_len = pl;
 		}
 		/* The member by hand: one room check for key and value. */
-		const char *leaf = dot ? dot + 1 : fl->key;
+		const char *leaf = fl->key + lo;
 		size_t ll = (size_t)(fl->key + kl - leaf);
 		char *p = jw_raw_begin(w, ll + 32);
 		if (!p)
@@ -440,7 +468,7 @@ static void add_fields(struct jw *w, const struct dis_event *ev)
 		if (!w->first[w->depth])
 			*p++ = ',';
 		*p++ = '"';
-		p = jw_cpy(p, leaf, ll);
+		p = jw_cpy_short(p, leaf, ll);
 		*p++ = '"';
 		*p++ = ':';
 		switch (fl->type) {
@@ -476,8 +504,20 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 		return;
 	const struct flow *f = ev->flow;
 	const char *proto = ev->proto ? ev->proto->name : "unknown";
-	const char *fclass = dis_fclass_name((enum dis_fclass)ev->fclass);
-	size_t al = strlen(ev->action), pl = strlen(proto), fl = strlen(fclass);
+	/* dis_fclass_name() with its length */
+	static const struct {
+		const char *s;
+		size_t n;
+	} fclass_names[DIS_FC__COUNT + 1] = {
+		[DIS_FC_READ] = { JW_LIT("read") },	  [DIS_FC_WRITE] = { JW_LIT("write") },
+		[DIS_FC_PROGRAM] = { JW_LIT("program") }, [DIS_FC_CONTROL] = { JW_LIT("control") },
+		[DIS_FC_DIAGNOSTIC] = { JW_LIT("diagnostic") },
+		[DIS_FC_SESSION] = { JW_LIT("session") }, [DIS_FC_OTHER] = { JW_LIT("other") },
+		[DIS_FC__COUNT] = { JW_LIT("other") },
+	};
+	unsigned fci = ev->fclass < DIS_FC__COUNT ? ev->fclass : DIS_FC__COUNT;
+	const char *fclass = fclass_names[fci].s;
+	size_t al = strlen(ev->action), pl = strlen(proto), fl = fclass_names[fci].n;
 	struct jw *w = &o->w;
 	add_common(o, ev->ts_us);
 
@@ -496,12 +536,26 @@ void out_json_event(struct out_json *o, const struct dis_event *ev)
 	p = jw_cpy(p, JW_LIT(",\"action\":\""));
 	p = jw_cpy(p, ev->action, al);
 	p = jw_cpy(p, JW_LIT("\",\"dataset\":\"zonewatch."));
-	jw_raw_end(w, p);
-	jw_escape(w, proto, pl, 0);
-
-	p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + pl + fl);
-	if (!p)
-		goto out;
+	/* The name escaped: a name that jw_escape() once copied as it was
+	 * (same length: every escape is longer than its byte) is remembered
+	 * by address and copied directly after that. */
+	const char **cn = &o->clean_names[((uintptr_t)proto >> 4) % 8];
+	if (*cn == proto) {
+		jw_raw_end(w, p);
+		p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + 2 * pl + fl);
+		if (!p)
+			goto out;
+		p = jw_cpy(p, proto, pl);
+	} else {
+		jw_raw_end(w, p);
+		size_t before = w->len;
+		jw_escape(w, proto, pl, 0);
+		if (w->len - before == pl)
+			*cn = proto;
+		p = jw_raw_begin(w, 256 + 2 * ENDPOINT_ROOM + VLAN_ROOM + pl + fl);
+		if (!p)
+			goto out;
+	}
 	p = jw_cpy(p, JW_LIT("\"}"));
 	p = put_endpoint(p, JW_LIT(",\"source\":{\"ip\":\""), f, 0, 0);
 	p = put_endpoint(p, JW_LIT(",\"destination\":{\"ip\":\""), f, 1, 0);

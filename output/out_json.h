@@ -27,6 +27,7 @@ struct rule_run_stats;
 struct out_json {
 	FILE *fp;
 	int own_fp;
+	char *iobuf;          /* fp's stdio buffer (files we open), NULL otherwise */
 	unsigned what;
 	const char *observer; /* observer.name, NULL to leave out */
 	struct dis_ndpi *nd;  /* for protocol names in flow records */
@@ -47,6 +48,9 @@ struct out_json {
 		uint64_t key;
 		char head[20];
 	} ts_cache[4];
+	/* Protocol names (static strings of the dissectors) seen to need no
+	 * escaping, by address: written as they are. */
+	const char *clean_names[8];
 };
 
 /* Opens path ("-" for stdout). Returns 0 or -1 with errbuf. */

@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define JW_INITIAL_CAP 8192
 
@@ -42,10 +45,12 @@ static void esc_init(void)
 /* Exactly 8 digits of v (< 10^8), with leading zeros. */
 static char *utoa8(char *o, uint32_t v)
 {
-	for (int i = 6; i >= 0; i -= 2) {
-		memcpy(o + i, jw_digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
+	/* two halves of 4 digits, each two pairs: three divisions */
+	uint32_t a = v / 10000, b = v % 10000;
+	memcpy(o, jw_digit_pairs + 2 * (a / 100), 2);
+	memcpy(o + 2, jw_digit_pairs + 2 * (a % 100), 2);
+	memcpy(o + 4, jw_digit_pairs + 2 * (b / 100), 2);
+	memcpy(o + 6, jw_digit_pairs + 2 * (b % 100), 2);
 	return o + 8;
 }
 
@@ -54,7 +59,9 @@ char *jw_utoa_big(char *o, uint64_t v)
 {
 	uint32_t lo = (uint32_t)(v % 100000000u);
 	uint64_t hi = v / 100000000u;
-	if (hi <= UINT32_MAX) {
+	if (hi >= 10000000u && hi < 100000000u) {
+		o = utoa8(o, (uint32_t)hi); /* microsecond times of this century */
+	} else if (hi <= UINT32_MAX) {
 		o = jw_utoa32(o, (uint32_t)hi);
 	} else {
 		o = jw_utoa32(o, (uint32_t)(hi / 100000000u));
@@ -134,22 +141,119 @@ size_t jw_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Nonzero if one of the 8 bytes of x needs escaping: a byte below 0x20,
+ * from 0x80, '"', the backslash, or a byte equal to those of del (0x7f in
+ * every lane for wire strings). Per lane on the low 7 bits, so no carry
+ * crosses lanes: y + 0x60 has the high bit iff y >= 0x20, (y ^ c) + 0x7f
+ * iff y != c. */
+static inline uint64_t swar_bad(uint64_t x, uint64_t del)
+{
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f * ones;
+	uint64_t y = x & low7;
+	uint64_t ok = (y + 0x60 * ones) & ((y ^ (0x22 * ones)) + low7) &
+		      ((y ^ (0x5c * ones)) + low7) & ((y ^ del) + low7) & ~x;
+	return ~ok & (0x80 * ones);
+}
+
+static inline uint64_t load8(const char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	return x;
+}
+
+#ifdef __SSE2__
+/* swar_bad() of 16 bytes: a signed compare below 0x20 also takes the bytes
+ * from 0x80. */
+static inline int sse_bad(const char *s, __m128i del)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	__m128i b = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+				 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x22)),
+					      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x5c)),
+							   _mm_cmpeq_epi8(v, del))));
+	return _mm_movemask_epi8(b);
+}
+#endif
+
+/* How many leading bytes of s surely need no escaping: n if none does,
+ * else at most the offset of the first that does. Whole words, the last
+ * one overlapping; strings of 4 to 7 bytes as two overlapping 4-byte
+ * words. */
+static inline size_t clean_prefix(const char *s, size_t n, int wire)
+{
+	uint64_t del = wire ? 0x7f7f7f7f7f7f7f7full : 0x2222222222222222ull;
+	if (n < 4)
+		return 0;
+	if (n < 8) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return swar_bad(a | (uint64_t)b << 32, del) ? 0 : n;
+	}
+	size_t k = 0;
+#ifdef __SSE2__
+	if (n >= 16) {
+		__m128i d = _mm_set1_epi8((char)(del & 0xff));
+		while (k + 16 <= n) {
+			if (sse_bad(s + k, d))
+				return k;
+			k += 16;
+		}
+		if (k < n && sse_bad(s + n - 16, d))
+			return k;
+		return n;
+	}
+#endif
+	while (k + 8 <= n) {
+		if (swar_bad(load8(s + k), del))
+			return k;
+		k += 8;
+	}
+	if (k < n && swar_bad(load8(s + n - 8), del))
+		return k;
+	return n;
+}
+
 /* RFC 8259 section 7 escaping. Wire strings: every byte outside printable
  * ASCII, and the backslash, become the four characters \xNN. Runs of bytes
  * that need no escaping are copied whole. Other strings keep valid UTF-8
  * sequences and get U+FFFD for each byte that is not part of one, so the
  * record is valid UTF-8 JSON whatever the string held. */
+static void escape_slow(struct jw *w, const char *s, size_t n, int wire, size_t run);
+
 void jw_escape(struct jw *w, const char *s, size_t n, int wire)
 {
-	static const char hex[] = "0123456789abcdef";
-	const uint8_t mask = wire ? 2 : 1;
 	/* Worst case 6 output bytes per input byte. */
 	if (n > SIZE_MAX / 6 || !jw_room(w, n * 6))
 		return;
+	/* Nearly every string needs no escaping: found out a word at a time,
+	 * and copied whole; the rest in escape_slow(). */
+	size_t run = clean_prefix(s, n, wire);
+	if (run != n) {
+		escape_slow(w, s, n, wire, run);
+		return;
+	}
+	char *o = w->buf + w->len;
+	if (n <= 16)
+		jw_cpy_short(o, s, n);
+	else
+		memcpy(o, s, n);
+	w->len += n;
+}
+
+/* jw_escape() of a string that may need escaping from byte run on (room
+ * made). */
+static __attribute__((noinline)) void escape_slow(struct jw *w, const char *s, size_t n, int wire,
+						  size_t run)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t mask = wire ? 2 : 1;
 	char *o = w->buf + w->len;
 	size_t i = 0;
 	while (i < n) {
-		size_t run = i;
+		if (i)
+			run = i;
 		while (run < n && !(esc_class[(unsigned char)s[run]] & mask))
 			run++;
 		memcpy(o, s + i, run - i);

@@ -129,6 +129,29 @@ static inline char *jw_cpy(char *o, const char *s, size_t n)
 }
 #define JW_LIT(s) (s), (sizeof(s) - 1)
 
+/* jw_cpy() for a short string of variable length (keys, names): up to 16
+ * bytes with two overlapping fixed-size copies instead of a memcpy() call.
+ * Reads and writes only the n bytes. */
+static inline char *jw_cpy_short(char *o, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(o, s, 8);
+		memcpy(o + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(o, s, 4);
+		memcpy(o + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		if (n) {
+			o[0] = s[0];
+			o[n / 2] = s[n / 2];
+			o[n - 1] = s[n - 1];
+		}
+	} else {
+		memcpy(o, s, n);
+	}
+	return o + n;
+}
+
 /* Hand-built text for the fixed parts of a record, where the layout is
  * known and going through jw_member() for every key would cost more than
  * the text itself. jw_raw_begin() makes room for n bytes and returns where

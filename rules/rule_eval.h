@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "dissectors/dis_event.h"
 
 #include "rules/rule.h"
 #include "rules/rule_model.h"
@@ -73,8 +76,16 @@ int rule_flow_is_remote(const struct rule_policy *p, const struct rule_flow_fact
  * purpose, so truncation is not an error). */
 void rule_put(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Looks up a field of the event by key; NULL if absent. */
-const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key);
+/* rule_ev_field() with the key's length given. */
+const struct dis_field *rule_ev_field_n(const struct dis_event *ev, const char *key, size_t kl);
+
+/* Looks up a field of the event by key; NULL if absent. Inline so that the
+ * length of a literal key is known at compile time: fields whose recorded
+ * key length differs are passed over without a string comparison. */
+static inline const struct dis_field *rule_ev_field(const struct dis_event *ev, const char *key)
+{
+	return rule_ev_field_n(ev, key, strlen(key));
+}
 
 /* ---- bookkeeping for the acceptance test (issue #8) ---- */
 

@@ -1467,6 +1467,19 @@ static void policy_defaults(struct rule_policy *p)
 	p->site = "built-in default";
 }
 
+/* rule_design_meta() of every design-data pattern, once. */
+static int build_design_meta(struct rule_policy *p)
+{
+	if (!p->design_patterns.n)
+		return 0;
+	p->design_meta = malloc(p->design_patterns.n * sizeof(*p->design_meta));
+	if (!p->design_meta)
+		return -1;
+	for (uint32_t i = 0; i < p->design_patterns.n; i++)
+		p->design_meta[i] = rule_design_meta(p->design_patterns.s[i]);
+	return 0;
+}
+
 static int build_lpm(struct rule_policy *p)
 {
 	p->lpm[0] = rule_lpm_new();
@@ -1631,7 +1644,7 @@ struct rule_policy *rule_policy_load_mem(const char *name, const char *buf, size
 	}
 	if (L.oom && !err->n)
 		lerr_at(&L, 1, 1, "out of memory");
-	if (!err->n && build_lpm(p) < 0)
+	if (!err->n && (build_lpm(p) < 0 || build_design_meta(p) < 0))
 		lerr_at(&L, 1, 1, "out of memory building the zone lookup");
 	arena_free(L.tree);
 	if (err->n || !p->path) {
@@ -1699,7 +1712,7 @@ struct rule_policy *rule_policy_builtin(void)
 	policy_defaults(p);
 	p->builtin = 1;
 	p->path = strdup("(built-in default)");
-	if (!p->path || build_lpm(p) < 0) {
+	if (!p->path || build_lpm(p) < 0 || build_design_meta(p) < 0) {
 		rule_policy_free(p);
 		return NULL;
 	}
@@ -1712,6 +1725,7 @@ void rule_policy_free(struct rule_policy *p)
 		return;
 	rule_lpm_free(p->lpm[0]);
 	rule_lpm_free(p->lpm[1]);
+	free(p->design_meta);
 	arena_free(p->arena);
 	free(p->path);
 	free(p);

@@ -186,6 +186,53 @@ int rule_window_contains(const struct rule_window *w, uint64_t ts_us)
 	return 0;
 }
 
+/* The length of the literal run at the start of s: up to the first of
+ * * ? [ \\ or the end. */
+static size_t lit_run(const char *s)
+{
+	size_t i = 0;
+	for (; s[i]; i++)
+		if (s[i] == '*' || s[i] == '?' || s[i] == '[' || s[i] == '\\')
+			break;
+	return i;
+}
+
+static unsigned char ascii_lower(char c)
+{
+	unsigned char u = (unsigned char)c;
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u + 32) : u;
+}
+
+uint32_t rule_design_meta(const char *pat)
+{
+	uint32_t star = pat[0] == '*';
+	size_t sl = star ? lit_run(pat + 1) : 0;
+	uint32_t plain = star && pat[1 + sl] == '\0';
+	if (sl > UINT32_MAX >> 3) {
+		/* a shorter literal only weakens fnmatch's prefilter */
+		sl = UINT32_MAX >> 3;
+		plain = 0;
+	}
+	return (uint32_t)sl << 3 | star << 2 | plain << 1 | 1u;
+}
+
+/* 1 if hay (hl bytes) holds lit (ll >= 1 bytes), ASCII case folded as
+ * fnmatch(FNM_CASEFOLD) folds in the C locale. */
+static int has_folded(const char *hay, size_t hl, const char *lit, size_t ll)
+{
+	unsigned char c0 = ascii_lower(lit[0]);
+	for (size_t i = 0; i + ll <= hl; i++) {
+		if (ascii_lower(hay[i]) != c0)
+			continue;
+		size_t k = 1;
+		while (k < ll && ascii_lower(hay[i + k]) == ascii_lower(lit[k]))
+			k++;
+		if (k == ll)
+			return 1;
+	}
+	return 0;
+}
+
 int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 		     const char **pattern)
 {
@@ -201,20 +248,28 @@ int rule_design_data(const struct rule_policy *p, const char *name, size_t len,
 	for (const char *c = buf; *c; c++)
 		if (*c == '/' || *c == '\\')
 			base = c + 1;
-	size_t bl = strlen(base);
+	size_t bl = strlen(base), sl;
 	for (uint32_t i = 0; i < p->design_patterns.n; i++) {
 		const char *pat = p->design_patterns.s[i];
 		/* "*.ext": a suffix comparison, without fnmatch (every HTTP
 		 * request with a file name is checked) */
-		if (pat[0] == '*' && !strpbrk(pat + 1, "*?[\\")) {
-			size_t sl = strlen(pat + 1);
-			if (bl >= sl && strcasecmp(base + bl - sl, pat + 1) == 0) {
+		uint32_t m = p->design_meta ? p->design_meta[i] : rule_design_meta(pat);
+		sl = m >> 3;
+		if (m & 2) {
+			/* the last bytes first (strcasecmp folds ASCII: no
+			 * locale is set) */
+			if (bl >= sl && (sl == 0 || ascii_lower(base[bl - 1]) == ascii_lower(pat[sl])) &&
+			    strcasecmp(base + bl - sl, pat + 1) == 0) {
 				if (pattern)
 					*pattern = pat;
 				return 1;
 			}
 			continue;
 		}
+		/* "*lit...": the name must hold lit somewhere, or fnmatch
+		 * cannot match */
+		if (sl && !has_folded(base, bl, pat + 1, sl))
+			continue;
 		if (fnmatch(pat, base, FNM_CASEFOLD) == 0) {
 			if (pattern)
 				*pattern = pat;

@@ -165,6 +165,8 @@ struct rule_policy {
 	struct rule_strs cleartext; /* forbidden across conduits: ftp, tftp, telnet, ... */
 	int opcua_deprecated;   /* report deprecated OPC UA security policies */
 	struct rule_strs design_patterns; /* file names of design/production data (globs) */
+	uint32_t *design_meta;  /* rule_design_meta() of each pattern, set by the loader; NULL:
+				 * worked out per call */
 	struct rule_scans scans;
 	/* new assets */
 	int new_assets;
@@ -239,6 +241,11 @@ int rule_lpm_insert(struct rule_lpm *t, const uint8_t *addr, unsigned plen, uint
  * UINT32_MAX if none. */
 uint32_t rule_lpm_find(const struct rule_lpm *t, const uint8_t *addr, unsigned bits);
 void rule_lpm_free(struct rule_lpm *t);
+
+/* What rule_design_data() needs to know of a pattern, packed (never 0):
+ * whether it starts with '*', the length of the literal run after that
+ * star, and whether that run is the whole rest (a plain suffix). */
+uint32_t rule_design_meta(const char *pattern);
 
 /* 1 when the file name matches one of the policy's design-data patterns
  * (case-insensitive globs); *pattern receives the pattern. */

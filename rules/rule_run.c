@@ -964,18 +964,30 @@ static void scan_flow(struct rule_run *r, const struct flow *f, const struct rul
 		scan_alert(r, sc, SCAN_HOSTS, f, ff, sc->nhosts, cfg->hosts);
 }
 
+/* Whether scan_event() looks at the event at all: 1 Modbus, 2 an S7 SZL
+ * id (in *szl), 0 neither. */
+static int scan_wanted(const struct rule_run *r, const struct dis_event *ev,
+		       const struct dis_field **szl)
+{
+	*szl = NULL;
+	if (!r->pol->scans.enabled || (ev->flags & DIS_EV_RESPONSE) || !ev->proto)
+		return 0;
+	const char *pn = ev->proto->name;
+	if (pn[0] == 'm' && strcmp(pn, "modbus") == 0)
+		return 1;
+	*szl = rule_ev_field(ev, "szl_id");
+	return *szl ? 2 : 0;
+}
+
 /* Enumeration inside a protocol: Modbus unit ids and function codes, S7
- * SZL ids, by one client. */
+ * SZL ids, by one client; want and szl from scan_wanted(). */
 static void scan_event(struct rule_run *r, const struct flow *f, const struct dis_event *ev,
-		       const struct rule_flow_facts *ff)
+		       const struct rule_flow_facts *ff, int want, const struct dis_field *szl)
 {
 	const struct rule_scans *cfg = &r->pol->scans;
-	if (!cfg->enabled || (ev->flags & DIS_EV_RESPONSE) || !ev->proto)
+	if (!want)
 		return;
-	int mb = strcmp(ev->proto->name, "modbus") == 0;
-	const struct dis_field *szl = mb ? NULL : rule_ev_field(ev, "szl_id");
-	if (!mb && !szl)
-		return;
+	int mb = want == 1;
 	if (scan_allowed(r->pol, ff->zone[0], ev->ts_us))
 		return;
 	struct scan_src *sc = scan_get(r, flow_addr(f, 0), f->key.ip_ver, ev->ts_us);
@@ -1050,6 +1062,10 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 	 * only a look for enumeration (which needs no zones there). */
 	if (r->pol->builtin && !f->rule.remote && !changes && ev->proto &&
 	    !ev->proto->passive) {
+		const struct dis_field *szl;
+		int want = scan_wanted(r, ev, &szl);
+		if (!want)
+			return;
 		struct rule_flow_facts lf;
 		memset(&lf, 0, sizeof(lf));
 		lf.ip_ver = f->key.ip_ver;
@@ -1065,7 +1081,7 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 			lf.names[0] = dis_protos[f->dis_proto - 1]->name;
 			lf.label = dis_protos[f->dis_proto - 1]->label;
 		}
-		scan_event(r, f, ev, &lf);
+		scan_event(r, f, ev, &lf, want, szl);
 		return;
 	}
 	struct rule_facts_buf b;
@@ -1078,7 +1094,9 @@ void rule_run_event(struct rule_run *r, const struct dis_event *ev)
 	}
 	if (changes)
 		sess_activity(r, f, ev, &b.ff);
-	scan_event(r, f, ev, &b.ff);
+	const struct dis_field *szl;
+	int want = scan_wanted(r, ev, &szl);
+	scan_event(r, f, ev, &b.ff, want, szl);
 	struct rule_verdict v[RULE_MAX_VERDICTS];
 	unsigned n = rule_eval_event(r->pol, &b.ff, ev, v, RULE_MAX_VERDICTS);
 	for (unsigned i = 0; i < n; i++) {
