@@ -284,6 +284,7 @@ static void batch_flush(struct cap_engine *e)
 		if (f && f->dis) {
 			__builtin_prefetch(f->dis);
 			__builtin_prefetch((const char *)f->dis + 64);
+			__builtin_prefetch((const char *)f->dis + 128);
 		}
 	}
 	for (unsigned i = 0; i < b->n; i++) {

@@ -43,12 +43,15 @@ struct mbtcp_req_copy {
 	uint8_t pdu[MBTCP_PEND_PDU_BYTES];
 };
 
+/* What every PDU touches comes first (the capture engine prefetches the
+ * first lines of a flow's dissector state): the pending bitmap, the first
+ * pending entries (a poller has one request out at a time) and the folds. */
 struct mbtcp_state {
-	struct mbtcp_fold fold[MBTCP_FOLDS];
-	struct mbtcp_pending pend[MBTCP_PENDING];
 	uint16_t pend_used;   /* bit i: pend[i] is in use (its fc is not 0) */
 	uint64_t pend_min_us; /* no pending request is older: while the oldest
 			       * cannot have timed out, nothing is scanned */
+	struct mbtcp_pending pend[MBTCP_PENDING];
+	struct mbtcp_fold fold[MBTCP_FOLDS];
 	struct mbtcp_req_copy copy[MBTCP_PEND_COPIES];
 	uint64_t exc_window_us; /* start of the current exception-burst window */
 	uint32_t exc_in_window;
