@@ -74,17 +74,21 @@ struct opcua_asm {
 	uint8_t cut;         /* more body than its buffer (opcua_state.as_b) holds */
 };
 
+/* What every message touches comes first (the capture engine prefetches
+ * the first lines of a flow's dissector state): limits, chunk assembly,
+ * the pending bitmap. */
 struct opcua_state {
 	/* limits negotiated by HEL/ACK for chunks and messages sent in each
 	 * direction (0: no limit known) */
 	uint32_t chunk_limit[2], msg_limit[2], chunks_limit[2];
 	uint8_t opn_policy, opn_mode, opn_pending; /* last OPN request */
 	uint8_t ch_evict; /* next channel slot to give way when all are taken */
-	struct opcua_channel ch[OPCUA_CHANNELS];
-	struct opcua_pending pend[OPCUA_PENDING];
 	uint16_t pend_used;   /* bit i: pend[i] is in use (its svc is not 0) */
 	uint64_t pend_min_us; /* no pending request is older: while the oldest
 			       * cannot have timed out, nothing is scanned */
+	struct opcua_asm as[2];
+	struct opcua_channel ch[OPCUA_CHANNELS];
+	struct opcua_pending pend[OPCUA_PENDING];
 	struct opcua_copy copy[OPCUA_PEND_COPIES];
 	struct opcua_fold fold[OPCUA_FOLDS];
 	uint64_t enc_first_us, enc_last_us;
@@ -92,7 +96,6 @@ struct opcua_state {
 	uint8_t enc_chan;
 	uint32_t aborted_chunks;
 	uint32_t truncated_bodies;
-	struct opcua_asm as[2];
 	/* Buffers last: they are not zeroed when the state is attached
 	 * (dis_proto.state_zero), only ever read below their kept/len. */
 	uint8_t copy_b[OPCUA_PEND_COPIES][OPCUA_PEND_COPY_BYTES];

@@ -71,16 +71,18 @@ struct s7_szl {
 	uint8_t part[S7_SZL_REC_MAX];
 };
 
+/* What every PDU touches comes first: the capture engine prefetches the
+ * first lines of a flow's dissector state. */
 struct s7_state {
-	struct s7_pending pend[S7_PENDING];
 	uint16_t pend_used;   /* bit i: pend[i] is in use (its kind is not 0) */
+	uint16_t pdu_size;           /* negotiated by setup communication */
+	uint8_t plus_continuing[2];  /* an S7comm-plus PDU goes on in the next TSDU */
 	uint64_t pend_min_us; /* no pending request is older: while the oldest
 			       * cannot have timed out, nothing is scanned */
+	struct s7_pending pend[S7_PENDING];
 	struct s7_fold fold[S7_FOLDS];
 	struct s7_ident ident;
 	struct s7_szl szl;
-	uint16_t pdu_size;           /* negotiated by setup communication */
-	uint8_t plus_continuing[2];  /* an S7comm-plus PDU goes on in the next TSDU */
 	/* The requests' bytes, apart from their entries so that a table scan
 	 * touches a few cache lines, and last so that they need not be zeroed
 	 * when the state is attached: only ever read below s7_pending.len. */
