@@ -143,7 +143,10 @@ int dis_ndpi_defer(struct dis_ndpi *n, struct flow *f, const uint8_t *l3, uint32
 {
 	if (f->ndpi.done || f->ndpi.slot != FLOW_NONE)
 		return -1;
-	if (l3_len > (uint32_t)(DEFER_BYTES - DEFER_REC_HDR) - f->ndpi_defer_len)
+	/* In size_t: a buffer filled to within DEFER_REC_HDR bytes of its end
+	 * made the old unsigned difference wrap, and the next record overran
+	 * it (found by fuzz_decode). */
+	if ((size_t)f->ndpi_defer_len + DEFER_REC_HDR + l3_len > DEFER_BYTES)
 		return -1;
 	if (!f->ndpi_defer) {
 		if (n->defer_free) {
