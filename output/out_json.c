@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -70,6 +71,15 @@ int out_json_open(struct out_json *o, const char *path, unsigned what, char *err
 	o->what = what;
 	if (!path || strcmp(path, "-") == 0) {
 		o->fp = stdout;
+		/* A pipe or a file gets the same large buffer as a named file
+		 * (glibc's default is 4 KiB); a terminal stays line-buffered.
+		 * Static: standard output outlives this writer. */
+		static char stdout_buf[OUT_FILE_BUFFER];
+		static int stdout_set;
+		if (!stdout_set && !isatty(STDOUT_FILENO)) {
+			stdout_set = 1;
+			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
+		}
 	} else {
 		o->fp = fopen(path, "w");
 		if (!o->fp) {
@@ -151,6 +161,17 @@ static void account(struct out_json *o, size_t n)
 	o->bytes += n + 1;
 	if (o->max_bytes && o->path && o->bytes >= o->max_bytes)
 		rotate(o);
+}
+
+int out_json_flush(struct out_json *o)
+{
+	if (!o->fp)
+		return 0;
+	if (fflush(o->fp) != 0) {
+		o->write_errors++;
+		return -1;
+	}
+	return 0;
 }
 
 int out_json_close(struct out_json *o)

@@ -61,6 +61,9 @@ int out_json_open(struct out_json *o, const char *path, unsigned what, char *err
 int out_json_reopen(struct out_json *o, char *errbuf, size_t errlen)
 	__attribute__((warn_unused_result));
 /* Flushes and closes; returns -1 if anything failed to be written. */
+/* Writes what stdio holds (live mode calls it about once a second, so a
+ * record never waits long in the buffer). -1 on a write error (counted). */
+int out_json_flush(struct out_json *o);
 int out_json_close(struct out_json *o);
 
 void out_json_event(struct out_json *o, const struct dis_event *ev);

@@ -33,6 +33,16 @@ while [ $i -lt 50 ]; do
 done
 sleep 0.5
 "$MBLOOP" "$port" 40 || { echo "FAIL: mbloop"; exit 1; }
+# The events reach the file while the capture runs (live mode flushes its
+# output about once a second), not only at exit.
+i=0
+early=0
+while [ $i -lt 40 ]; do
+	early=$(grep -c '"action":"write_single_register"' "$tmp/out.json" 2>/dev/null)
+	[ "$early" = 20 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 sleep 0.7
 kill -USR1 $zw
 sleep 0.7
@@ -41,6 +51,8 @@ wait $zw
 rc=$?
 fail=0
 [ $rc -eq 0 ] || { echo "FAIL: zonewatch live exit status $rc"; fail=1; }
+[ "$early" = 20 ] && echo "ok   events in the file while capturing" ||
+	{ echo "FAIL: $early of 20 write events in the file before exit"; fail=1; }
 n=$(grep -c '"action":"write_single_register"' "$tmp/out.json")
 # 20 FC6 requests, each paired with its echo into one event.
 [ "$n" -eq 20 ] && echo "ok   20 write events" || { echo "FAIL: $n write events, expected 20"; fail=1; }
