@@ -54,7 +54,7 @@ struct cap_stats {
 	uint64_t packets, bytes;
 	uint64_t files, files_failed;
 	uint64_t read_errors;     /* a file could not be read to its end */
-	uint64_t files_mapped;    /* files walked in place (cap.c), not copied through libpcap */
+	uint64_t files_direct;    /* classic pcap files read in large blocks (cap.c), not through libpcap */
 	uint64_t pcap_recv, pcap_drop, pcap_ifdrop; /* live only */
 	uint64_t time_backwards;  /* packets older than the newest seen */
 	uint64_t first_us, last_us;
@@ -69,7 +69,7 @@ struct cap_batch_pkt {
 	struct flow_key key;
 	int src_is_lo;
 	uint64_t ts_us;
-	const uint8_t *frame; /* in the arena, or in place in a mapped file */
+	const uint8_t *frame; /* in the arena, or where it lies in the direct-read buffer */
 	uint32_t caplen, wirelen;
 	uint32_t hash;
 	enum dec_result r;
@@ -99,6 +99,7 @@ struct cap_engine {
 	int progress;
 	uint64_t progress_total_bytes, progress_done_bytes;
 	struct cap_batch batch;
+	uint8_t *rbuf; /* direct reading of classic pcap files (cap.c), allocated at first use */
 };
 
 int cap_engine_init(struct cap_engine *e, const struct cap_config *cfg,

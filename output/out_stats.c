@@ -62,7 +62,7 @@ json_object *out_stats_json(const struct cap_engine *e)
 	add_u64(cap, "files", e->cs.files);
 	add_u64(cap, "files_failed", e->cs.files_failed);
 	add_u64(cap, "read_errors", e->cs.read_errors);
-	add_u64(cap, "files_mapped", e->cs.files_mapped);
+	add_u64(cap, "files_direct", e->cs.files_direct);
 	add_u64(cap, "time_backwards", e->cs.time_backwards);
 	add_u64(cap, "pcap_received", e->cs.pcap_recv);
 	add_u64(cap, "pcap_dropped", e->cs.pcap_drop);

@@ -114,7 +114,7 @@ TESTS += \
 	%reldir%/regress/conversations.sh \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
-	%reldir%/regress/mapped.sh \
+	%reldir%/regress/direct-read.sh \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
 	%reldir%/regress/s7comm-accounting.sh \
@@ -134,7 +134,7 @@ EXTRA_DIST += \
 	%reldir%/regress/corrupt.sh \
 	%reldir%/regress/expected.sh \
 	%reldir%/regress/live.sh \
-	%reldir%/regress/mapped.sh \
+	%reldir%/regress/direct-read.sh \
 	%reldir%/regress/pcapvariant.py \
 	%reldir%/regress/modbus-accounting.sh \
 	%reldir%/regress/policy.sh \
