@@ -1,6 +1,7 @@
 ## dissectors/: cursor, registry, stream framing, nDPI, protocol dissectors
 libzonewatch_a_SOURCES += \
 	%reldir%/dis_cursor.h \
+	%reldir%/dis_pend.h \
 	%reldir%/dis.h \
 	%reldir%/dis_event.c %reldir%/dis_event.h \
 	%reldir%/dis_registry.c \

@@ -41,6 +41,7 @@
 
 #include "capture/flow.h"
 #include "dissectors/dis_cursor.h"
+#include "dissectors/dis_pend.h"
 
 #define MBTCP_MBAP_LEN 7     /* transaction, protocol, length, unit id */
 #define MBTCP_MIN_LEN 2      /* length field: unit id + function code */
@@ -735,17 +736,10 @@ static void pend_free(struct mbtcp_state *s, struct mbtcp_pending *e)
 		s->copy[e->copy - 1].in_use = 0;
 	e->copy = 0;
 	e->fc = 0;
-	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
+	dis_pend_release(&s->pend_used, (unsigned)(e - s->pend));
 }
 
 _Static_assert(MBTCP_PENDING <= 16, "mbtcp_state.pend_used has a bit per pending entry");
-
-/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
- * visits pend[pend_next(m)]. */
-static unsigned pend_next(unsigned m)
-{
-	return (unsigned)__builtin_ctz(m);
-}
 
 /* Gives a request up: an unanswered transaction gets its event (folded
  * reads have none). */
@@ -761,7 +755,7 @@ static struct mbtcp_pending *pend_oldest(struct mbtcp_state *s, int with_copy)
 {
 	struct mbtcp_pending *oldest = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct mbtcp_pending *e = &s->pend[pend_next(m)];
+		struct mbtcp_pending *e = &s->pend[dis_pend_next(m)];
 		if ((!with_copy || e->copy) && (!oldest || e->ts_us < oldest->ts_us))
 			oldest = e;
 	}
@@ -776,7 +770,7 @@ static struct mbtcp_pending *pend_find(struct mbtcp_state *s, uint16_t tid, uint
 {
 	struct mbtcp_pending *found = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct mbtcp_pending *e = &s->pend[pend_next(m)];
+		struct mbtcp_pending *e = &s->pend[dis_pend_next(m)];
 		if (e->fc == fc && e->tid == tid && e->unit_id == unit &&
 		    (!found || e->ts_us < found->ts_us))
 			found = e;
@@ -790,14 +784,13 @@ static void pend_add(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uint16
 	struct mbtcp_pending *slot = NULL;
 	if (!(fc & 0x7f))
 		return; /* function code 0 does not exist: nothing will answer it */
-	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
-	    ctx->ts_us - s->pend_min_us > MBTCP_PENDING_TIMEOUT_US) {
+	if (dis_pend_may_expire(s->pend_used, s->pend_min_us, ctx->ts_us,
+				MBTCP_PENDING_TIMEOUT_US)) {
 		/* some request may have timed out: drop those, in table order */
 		uint64_t min = UINT64_MAX;
 		for (unsigned m = s->pend_used; m; m &= m - 1) {
-			struct mbtcp_pending *e = &s->pend[pend_next(m)];
-			if (ctx->ts_us > e->ts_us &&
-			    ctx->ts_us - e->ts_us > MBTCP_PENDING_TIMEOUT_US) {
+			struct mbtcp_pending *e = &s->pend[dis_pend_next(m)];
+			if (dis_pend_expired(e->ts_us, ctx->ts_us, MBTCP_PENDING_TIMEOUT_US)) {
 				dis_count(ctx, MBTCP_CNT_PENDING_TIMED_OUT);
 				pend_drop(s, ctx, e);
 			} else if (e->ts_us < min) {
@@ -806,9 +799,9 @@ static void pend_add(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uint16
 		}
 		s->pend_min_us = min;
 	}
-	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << MBTCP_PENDING) - 1);
-	if (free_slots)
-		slot = &s->pend[pend_next(free_slots)];
+	int free_i = dis_pend_free(s->pend_used, MBTCP_PENDING);
+	if (free_i >= 0)
+		slot = &s->pend[free_i];
 	if (!slot) {
 		dis_count(ctx, MBTCP_CNT_PENDING_EVICTED);
 		slot = pend_oldest(s, 0);
@@ -828,9 +821,7 @@ static void pend_add(struct mbtcp_state *s, struct dis_ctx *ctx, int dir, uint16
 		}
 	}
 	slot->ts_us = ctx->ts_us;
-	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
-		s->pend_min_us = ctx->ts_us;
-	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
+	dis_pend_take(&s->pend_used, &s->pend_min_us, (unsigned)(slot - s->pend), ctx->ts_us);
 	slot->tid = tid;
 	slot->unit_id = unit;
 	slot->fc = fc & 0x7f; /* a request with the exception bit is answered without it */

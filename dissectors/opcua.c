@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "dissectors/dis_cursor.h"
+#include "dissectors/dis_pend.h"
 
 #define OPCUA_HDR_LEN 8
 #define OPCUA_MIN_MSG 8
@@ -1611,14 +1612,7 @@ static void pend_free(struct opcua_state *s, struct opcua_pending *e)
 		s->copy[e->copy - 1].in_use = 0;
 	e->copy = 0;
 	e->svc = 0;
-	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
-}
-
-/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
- * visits pend[pend_next(m)]. */
-static unsigned pend_next(unsigned m)
-{
-	return (unsigned)__builtin_ctz(m);
+	dis_pend_release(&s->pend_used, (unsigned)(e - s->pend));
 }
 
 static void outcome_fields(struct dis_event *ev, int answered, int fault, uint32_t result,
@@ -1715,7 +1709,7 @@ static struct opcua_pending *pend_oldest(struct opcua_state *s, int with_copy)
 {
 	struct opcua_pending *o = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct opcua_pending *e = &s->pend[pend_next(m)];
+		struct opcua_pending *e = &s->pend[dis_pend_next(m)];
 		if ((!with_copy || e->copy) && (!o || e->ts_us < o->ts_us))
 			o = e;
 	}
@@ -1726,7 +1720,7 @@ static struct opcua_pending *pend_find(struct opcua_state *s, uint32_t handle, u
 {
 	struct opcua_pending *found = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct opcua_pending *e = &s->pend[pend_next(m)];
+		struct opcua_pending *e = &s->pend[dis_pend_next(m)];
 		if (e->handle != handle)
 			continue;
 		if (e->request_id == reqid)
@@ -1802,23 +1796,22 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 		fo->last_us = ctx->ts_us;
 	}
 	struct opcua_pending *slot = NULL;
-	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
-	    ctx->ts_us - s->pend_min_us > OPCUA_PENDING_TIMEOUT_US) {
+	if (dis_pend_may_expire(s->pend_used, s->pend_min_us, ctx->ts_us,
+				OPCUA_PENDING_TIMEOUT_US)) {
 		/* some request may have timed out: drop those, in table order */
 		uint64_t min = UINT64_MAX;
 		for (unsigned m = s->pend_used; m; m &= m - 1) {
-			struct opcua_pending *e = &s->pend[pend_next(m)];
-			if (ctx->ts_us > e->ts_us &&
-			    ctx->ts_us - e->ts_us > OPCUA_PENDING_TIMEOUT_US)
+			struct opcua_pending *e = &s->pend[dis_pend_next(m)];
+			if (dis_pend_expired(e->ts_us, ctx->ts_us, OPCUA_PENDING_TIMEOUT_US))
 				pend_drop(s, ctx, e);
 			else if (e->ts_us < min)
 				min = e->ts_us;
 		}
 		s->pend_min_us = min;
 	}
-	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << OPCUA_PENDING) - 1);
-	if (free_slots)
-		slot = &s->pend[pend_next(free_slots)];
+	int free_i = dis_pend_free(s->pend_used, OPCUA_PENDING);
+	if (free_i >= 0)
+		slot = &s->pend[free_i];
 	if (!slot) {
 		dis_count(ctx, C_PENDING_EVICTED);
 		slot = pend_oldest(s, 0);
@@ -1838,9 +1831,7 @@ static void on_request(struct opcua_state *s, struct dis_ctx *ctx, int dir,
 	}
 	memset(slot, 0, sizeof(*slot));
 	slot->ts_us = ctx->ts_us;
-	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
-		s->pend_min_us = ctx->ts_us;
-	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
+	dis_pend_take(&s->pend_used, &s->pend_min_us, (unsigned)(slot - s->pend), ctx->ts_us);
 	slot->handle = bi->handle;
 	slot->request_id = reqid;
 	slot->count = d.count;

@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "dissectors/dis_cursor.h"
+#include "dissectors/dis_pend.h"
 #include "dissectors/tpkt.h"
 
 #define S7_PROTO_ID 0x32
@@ -1251,14 +1252,7 @@ _Static_assert(S7_PENDING <= 16, "s7_state.pend_used has a bit per pending entry
 static void pend_clear(struct s7_state *s, struct s7_pending *e)
 {
 	e->kind = 0;
-	s->pend_used &= (uint16_t)~(1u << (e - s->pend));
-}
-
-/* The entries in use, lowest index first: for (m = s->pend_used; m; m &= m - 1)
- * visits pend[pend_next(m)]. */
-static unsigned pend_next(unsigned m)
-{
-	return (unsigned)__builtin_ctz(m);
+	dis_pend_release(&s->pend_used, (unsigned)(e - s->pend));
 }
 
 /* An entry leaves the table: an unanswered operation gets its event. */
@@ -1285,7 +1279,7 @@ static struct s7_pending *pend_oldest(struct s7_state *s)
 {
 	struct s7_pending *o = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct s7_pending *e = &s->pend[pend_next(m)];
+		struct s7_pending *e = &s->pend[dis_pend_next(m)];
 		if (!o || e->ts_us < o->ts_us)
 			o = e;
 	}
@@ -1297,13 +1291,12 @@ static void pend_add(struct s7_state *s, struct dis_ctx *ctx, int dir, uint8_t k
 		     int is_cut)
 {
 	struct s7_pending *slot = NULL;
-	if (s->pend_used && ctx->ts_us > s->pend_min_us &&
-	    ctx->ts_us - s->pend_min_us > S7_PENDING_TIMEOUT_US) {
+	if (dis_pend_may_expire(s->pend_used, s->pend_min_us, ctx->ts_us, S7_PENDING_TIMEOUT_US)) {
 		/* some request may have timed out: drop those, in table order */
 		uint64_t min = UINT64_MAX;
 		for (unsigned m = s->pend_used; m; m &= m - 1) {
-			struct s7_pending *e = &s->pend[pend_next(m)];
-			if (ctx->ts_us > e->ts_us && ctx->ts_us - e->ts_us > S7_PENDING_TIMEOUT_US) {
+			struct s7_pending *e = &s->pend[dis_pend_next(m)];
+			if (dis_pend_expired(e->ts_us, ctx->ts_us, S7_PENDING_TIMEOUT_US)) {
 				dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_PENDING_TIMED_OUT);
 				pend_drop(s, ctx, e);
 			} else if (e->ts_us < min) {
@@ -1312,18 +1305,16 @@ static void pend_add(struct s7_state *s, struct dis_ctx *ctx, int dir, uint8_t k
 		}
 		s->pend_min_us = min;
 	}
-	unsigned free_slots = ~(unsigned)s->pend_used & ((1u << S7_PENDING) - 1);
-	if (free_slots)
-		slot = &s->pend[pend_next(free_slots)];
+	int free_i = dis_pend_free(s->pend_used, S7_PENDING);
+	if (free_i >= 0)
+		slot = &s->pend[free_i];
 	if (!slot) {
 		dis_count(ctx, TPKT_C_S7_GLOBAL + S7_G_PENDING_EVICTED);
 		slot = pend_oldest(s);
 		pend_drop(s, ctx, slot);
 	}
 	slot->ts_us = ctx->ts_us;
-	if (!s->pend_used || ctx->ts_us < s->pend_min_us)
-		s->pend_min_us = ctx->ts_us;
-	s->pend_used |= (uint16_t)(1u << (slot - s->pend));
+	dis_pend_take(&s->pend_used, &s->pend_min_us, (unsigned)(slot - s->pend), ctx->ts_us);
 	slot->ref = ref;
 	slot->kind = kind;
 	slot->dir = (uint8_t)dir;
@@ -1339,7 +1330,7 @@ static struct s7_pending *pend_find(struct s7_state *s, uint8_t kind, uint16_t r
 {
 	struct s7_pending *found = NULL;
 	for (unsigned m = s->pend_used; m; m &= m - 1) {
-		struct s7_pending *e = &s->pend[pend_next(m)];
+		struct s7_pending *e = &s->pend[dis_pend_next(m)];
 		if (e->kind == kind && e->ref == ref && (any_func || e->func == func) &&
 		    (!found || e->ts_us < found->ts_us))
 			found = e;
