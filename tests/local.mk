@@ -159,7 +159,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/replay_session \
 	%reldir%/fuzz/replay_decode \
 	%reldir%/fuzz/replay_policy \
-	%reldir%/fuzz/replay_tftp
+	%reldir%/fuzz/replay_tftp \
+	%reldir%/fuzz/replay_pcapfile
 %canon_reldir%_fuzz_replay_mbtcp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_replay_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -178,6 +179,8 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_replay_policy_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_replay_tftp_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_tftp.c
 %canon_reldir%_fuzz_replay_tftp_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_replay_pcapfile_SOURCES = %reldir%/fuzz/replay.c %reldir%/fuzz/fuzz_pcapfile.c
+%canon_reldir%_fuzz_replay_pcapfile_LDADD = libzonewatch.a $(ZW_LIBS)
 
 TESTS += \
 	%reldir%/fuzz/replay-mbtcp.sh \
@@ -186,7 +189,8 @@ TESTS += \
 	%reldir%/fuzz/replay-opcua.sh \
 	%reldir%/fuzz/replay-decode.sh \
 	%reldir%/fuzz/replay-policy.sh \
-	%reldir%/fuzz/replay-tftp.sh
+	%reldir%/fuzz/replay-tftp.sh \
+	%reldir%/fuzz/replay-pcapfile.sh
 
 # A directory in EXTRA_DIST is copied whole (automake does not expand wildcards).
 EXTRA_DIST += \
@@ -197,6 +201,7 @@ EXTRA_DIST += \
 	%reldir%/fuzz/replay-decode.sh \
 	%reldir%/fuzz/replay-policy.sh \
 	%reldir%/fuzz/replay-tftp.sh \
+	%reldir%/fuzz/replay-pcapfile.sh \
 	%reldir%/fuzz/replay-corpus.sh \
 	%reldir%/fuzz/corpus
 
@@ -208,7 +213,8 @@ check_PROGRAMS += \
 	%reldir%/fuzz/fuzz_session \
 	%reldir%/fuzz/fuzz_decode \
 	%reldir%/fuzz/fuzz_policy \
-	%reldir%/fuzz/fuzz_tftp
+	%reldir%/fuzz/fuzz_tftp \
+	%reldir%/fuzz/fuzz_pcapfile
 %canon_reldir%_fuzz_fuzz_mbtcp_SOURCES = %reldir%/fuzz/fuzz_mbtcp.c \
 	%reldir%/fuzz/fuzz_stream.c %reldir%/fuzz/fuzz_stream.h
 %canon_reldir%_fuzz_fuzz_mbtcp_LDADD = libzonewatch.a $(ZW_LIBS)
@@ -234,10 +240,14 @@ check_PROGRAMS += \
 %canon_reldir%_fuzz_fuzz_tftp_SOURCES = %reldir%/fuzz/fuzz_tftp.c
 %canon_reldir%_fuzz_fuzz_tftp_LDADD = libzonewatch.a $(ZW_LIBS)
 %canon_reldir%_fuzz_fuzz_tftp_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+%canon_reldir%_fuzz_fuzz_pcapfile_SOURCES = %reldir%/fuzz/fuzz_pcapfile.c
+%canon_reldir%_fuzz_fuzz_pcapfile_LDADD = libzonewatch.a $(ZW_LIBS)
+%canon_reldir%_fuzz_fuzz_pcapfile_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 fuzz-targets: %reldir%/fuzz/fuzz_mbtcp$(EXEEXT) %reldir%/fuzz/fuzz_decode$(EXEEXT) \
 	%reldir%/fuzz/fuzz_tpkt$(EXEEXT) %reldir%/fuzz/fuzz_opcua$(EXEEXT) \
 	%reldir%/fuzz/fuzz_session$(EXEEXT) \
-	%reldir%/fuzz/fuzz_policy$(EXEEXT) %reldir%/fuzz/fuzz_tftp$(EXEEXT)
+	%reldir%/fuzz/fuzz_policy$(EXEEXT) %reldir%/fuzz/fuzz_tftp$(EXEEXT) \
+	%reldir%/fuzz/fuzz_pcapfile$(EXEEXT)
 else
 fuzz-targets:
 	@echo "fuzz targets are not configured: CC=clang ./configure --enable-fuzz" >&2; exit 1
